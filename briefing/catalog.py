@@ -1,0 +1,71 @@
+"""The content folder read into briefings, with every problem found across files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .content import Briefing, is_content_file, read_briefing
+from .ingest import sha256
+from .problems import Problem, display_path, problem
+
+
+@dataclass
+class Catalog:
+    briefings: list[Briefing]
+    hashes: dict[Path, str]  # content file -> SHA-256 of its bytes, for edit detection
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return not any(not p.warning for p in self.problems)
+
+
+def read_catalog(content_dir: Path, only: list[Path] | None = None) -> Catalog:
+    """Read every content file (or just ``only``) and check slugs are unique."""
+    catalog = Catalog([], {}, [])
+    if not content_dir.is_dir():
+        return catalog
+    paths = only if only is not None else sorted(p for p in content_dir.iterdir() if is_content_file(p))
+    for path in paths:
+        briefing = read_file(path, catalog)
+        if briefing is not None:
+            catalog.briefings.append(briefing)
+    check_unique_slugs(catalog.briefings, catalog.problems)
+    return catalog
+
+
+def read_file(path: Path, catalog: Catalog) -> Briefing | None:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        catalog.problems.append(problem(path, 1, f"cannot read this file: {error.strerror}"))
+        return None
+    catalog.hashes[path] = sha256(data)
+    if b"\x00" in data:
+        catalog.problems.append(problem(path, 1, "this is not a text file (it contains NUL bytes): save it as UTF-8 text"))
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        catalog.problems.append(problem(
+            path, line, "this line is not UTF-8: re-save the file as UTF-8 in your editor"))
+        return None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    briefing, problems = read_briefing(text, path)
+    catalog.problems.extend(problems)
+    return briefing
+
+
+def check_unique_slugs(briefings: list[Briefing], problems: list[Problem]) -> None:
+    first: dict[str, Briefing] = {}
+    for briefing in briefings:
+        other = first.setdefault(briefing.slug, briefing)
+        if other is briefing:
+            continue
+        line = briefing.front_matter.line("slug") + 1 if briefing.front_matter and "slug" in briefing.meta else 1
+        problems.append(problem(
+            briefing.path, line,
+            f"slug `{briefing.slug}` is also used by {display_path(other.path)}: give one of them another `slug:`",
+        ))

@@ -1,0 +1,124 @@
+"""Site-wide indexes: every quotation by speaker, every source with what cites it.
+
+Pure: analysed briefings in, index data out.  The same canonical name in two
+briefings is one speaker and one source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .analysis import Analysis
+from .content import Briefing
+from .markup import RenderedBody
+from .slugs import slugify
+
+
+@dataclass(frozen=True)
+class QuoteEntry:
+    id: str           # site-wide: "<slug>-q<n>"
+    anchor: str       # in the briefing page: "q-<n>"
+    text: str
+    speaker: str
+    article: str      # briefing slug
+    title: str
+    paragraph: str    # paragraph anchor, "p-<n>"
+    section: str | None
+    partial: bool
+
+    @property
+    def path(self) -> str:
+        return f"{self.article}/#{self.paragraph}"
+
+
+@dataclass
+class AnalysedBriefing:
+    briefing: Briefing
+    body: RenderedBody
+    analysis: Analysis
+    quotes: list[QuoteEntry]
+
+
+@dataclass
+class SourceEntry:
+    id: str
+    name: str
+    kind: str
+    description: str
+    acronym: str | None
+    articles: list[tuple[str, str]] = field(default_factory=list)  # (slug, title)
+    quotes: list[QuoteEntry] = field(default_factory=list)
+
+    @property
+    def path(self) -> str:
+        return f"speakers/{self.id}/"
+
+
+@dataclass(frozen=True)
+class SiteIndex:
+    quotes: list[QuoteEntry]
+    sources: list[SourceEntry]  # people and organizations, by name
+    by_name: dict[str, SourceEntry]
+
+    @property
+    def speakers(self) -> list[SourceEntry]:
+        return [s for s in self.sources if s.quotes]
+
+    def source(self, name: str) -> SourceEntry | None:
+        return self.by_name.get(name)
+
+
+def quote_entries(briefing: Briefing, body: RenderedBody, analysis: Analysis) -> list[QuoteEntry]:
+    entries = []
+    for number, quote in enumerate(analysis.quotes, start=1):
+        paragraph = body.paragraphs[quote.paragraph] if 0 <= quote.paragraph < len(body.paragraphs) else None
+        entries.append(QuoteEntry(
+            id=f"{briefing.slug}-q{number}",
+            anchor=f"q-{number}",
+            text=quote.text,
+            speaker=quote.speaker,
+            article=briefing.slug,
+            title=briefing.title,
+            paragraph=paragraph.id if paragraph else "",
+            section=paragraph.section if paragraph else None,
+            partial=quote.partial,
+        ))
+    return entries
+
+
+def build_index(analysed: list[AnalysedBriefing]) -> SiteIndex:
+    """Merge the briefings' quotes and sources; newest briefing first within each list."""
+    sources: dict[str, SourceEntry] = {}
+    quotes: list[QuoteEntry] = []
+    for item in analysed:
+        briefing = item.briefing
+        for source in item.analysis.sources:
+            entry = sources.get(source.name)
+            if entry is None:
+                entry = sources[source.name] = SourceEntry(
+                    _unique_id(source.name, sources), source.name, source.kind, source.description, source.acronym)
+            entry.description = max((entry.description, source.description), key=len)
+            entry.acronym = entry.acronym or source.acronym
+            if (briefing.slug, briefing.title) not in entry.articles:
+                entry.articles.append((briefing.slug, briefing.title))
+        for quote in item.quotes:
+            quotes.append(quote)
+            entry = sources.get(quote.speaker)
+            if entry is None:  # an editor's correction named someone the text does not describe
+                entry = sources[quote.speaker] = SourceEntry(
+                    _unique_id(quote.speaker, sources), quote.speaker, "person", "", None)
+            if (briefing.slug, briefing.title) not in entry.articles:
+                entry.articles.append((briefing.slug, briefing.title))
+            entry.quotes.append(quote)
+    ordered = sorted(sources.values(), key=lambda s: (s.name.casefold(), s.id))
+    return SiteIndex(quotes, ordered, sources)
+
+
+def _unique_id(name: str, sources: dict[str, SourceEntry]) -> str:
+    taken = {s.id for s in sources.values()}
+    base = slugify(name)
+    candidate, number = base, 2
+    while candidate in taken:
+        candidate = f"{base}-{number}"
+        number += 1
+    return candidate

@@ -1,0 +1,158 @@
+"""Markdown body to HTML: paragraph anchors, section headings and quotation markup.
+
+Python-Markdown does the parsing; one tree processor of ours then gives every
+paragraph a stable ``id``, collects the paragraphs' plain text for the analysis,
+and wraps the quotations the analysis found in ``<q>`` elements.  Raw HTML,
+entities and autolinks are switched off, so text from a seed is always text.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+import markdown
+from markdown.treeprocessors import Treeprocessor
+
+from .slugs import slugify
+
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_SAFE_URL = re.compile(r"^(?:https?:|mailto:|#|/|\.{0,2}/|[^:/?#]*(?:[/?#]|$))", re.I)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    id: str
+    text: str
+    section: str | None
+    section_id: str | None
+
+
+@dataclass(frozen=True)
+class Heading:
+    id: str
+    text: str
+    level: int
+
+
+@dataclass(frozen=True)
+class QuoteMark:
+    paragraph: int
+    start: int
+    end: int
+    id: str
+    speaker: str
+
+
+@dataclass(frozen=True)
+class RenderedBody:
+    html: str
+    paragraphs: tuple[Paragraph, ...]
+    headings: tuple[Heading, ...]
+
+
+Annotate = Callable[[Sequence[Paragraph]], Sequence[QuoteMark]]
+
+
+class _BodyProcessor(Treeprocessor):
+    def __init__(self, md: markdown.Markdown):
+        super().__init__(md)
+        self.annotate: Annotate | None = None
+        self.paragraphs: list[Paragraph] = []
+        self.headings: list[Heading] = []
+        self.elements: list[etree.Element] = []
+
+    def run(self, root: etree.Element) -> None:
+        self.paragraphs, self.headings, self.elements = [], [], []
+        section = section_id = None
+        taken: set[str] = set()
+        for child in root:
+            if child.tag in HEADINGS:
+                text = "".join(child.itertext()).strip()
+                heading_id = _unique(slugify(text) if text else "section", taken)
+                child.set("id", heading_id)
+                self.headings.append(Heading(heading_id, text, int(child.tag[1])))
+                section, section_id = text, heading_id
+                continue
+            for element in child.iter("p") if child.tag != "p" else [child]:
+                paragraph_id = _unique(f"p-{len(self.paragraphs) + 1}", taken)
+                element.set("id", paragraph_id)
+                text = "".join(element.itertext())
+                self.paragraphs.append(Paragraph(paragraph_id, text, section, section_id))
+                self.elements.append(element)
+        for element in root.iter():
+            _neutralise_links(element)
+        if self.annotate is not None:
+            for mark in sorted(self.annotate(self.paragraphs), key=lambda m: (m.paragraph, -m.start)):
+                if 0 <= mark.paragraph < len(self.elements):
+                    _wrap(self.elements[mark.paragraph], mark)
+
+
+def _unique(candidate: str, taken: set[str]) -> str:
+    value, number = candidate, 2
+    while value in taken:
+        value = f"{candidate}-{number}"
+        number += 1
+    taken.add(value)
+    return value
+
+
+def _neutralise_links(element: etree.Element) -> None:
+    """Keep editors' links, drop script-bearing URLs (javascript:, data:...)."""
+    for attribute in ("href", "src"):
+        url = element.get(attribute)
+        if url is not None and not _SAFE_URL.match(url.strip()):
+            del element.attrib[attribute]
+
+
+def _segments(element: etree.Element) -> Iterator[tuple[etree.Element, etree.Element | None, str]]:
+    """Text pieces in itertext order: (holder, parent-if-tail, text)."""
+    if element.text:
+        yield element, None, element.text
+    for child in element:
+        yield from _segments(child)
+        if child.tail:
+            yield child, element, child.tail
+
+
+def _wrap(paragraph: etree.Element, mark: QuoteMark) -> None:
+    """Wrap the quoted words in <q> when they lie in one text piece; otherwise leave
+    the text alone (the quote index still links to the paragraph)."""
+    offset = 0
+    for holder, parent, text in list(_segments(paragraph)):
+        end = offset + len(text)
+        if offset <= mark.start and mark.end <= end:
+            start, stop = mark.start - offset, mark.end - offset
+            quote = etree.Element("q", {"id": mark.id, "title": f"Quote from {mark.speaker}"})
+            quote.text, quote.tail = text[start:stop], text[stop:]
+            if parent is None:
+                holder.text = text[:start]
+                holder.insert(0, quote)
+            else:
+                holder.tail = text[:start]
+                parent.insert(list(parent).index(holder) + 1, quote)
+            return
+        offset = end
+
+
+class BodyRenderer:
+    """One configured Markdown instance, reused across briefings (building one is slow)."""
+
+    def __init__(self) -> None:
+        self._md = markdown.Markdown(output_format="html")
+        self._md.preprocessors.deregister("html_block")
+        for pattern in ("html", "entity", "autolink", "automail"):
+            self._md.inlinePatterns.deregister(pattern)
+        self._processor = _BodyProcessor(self._md)
+        # After "unescape" (priority 0) so paragraph text has no placeholders left.
+        self._md.treeprocessors.register(self._processor, "briefing_body", -10)
+
+    def render(self, text: str, annotate: Annotate | None = None) -> RenderedBody:
+        self._processor.annotate = annotate
+        try:
+            html = self._md.reset().convert(text)
+        finally:
+            self._processor.annotate = None
+        return RenderedBody(html, tuple(self._processor.paragraphs), tuple(self._processor.headings))

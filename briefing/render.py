@@ -1,0 +1,144 @@
+"""Pages from Jinja2 layouts: data in, ``{path in output: bytes}`` out.
+
+Links between pages are relative, so the site works from any folder of any host
+and from the file system; only the 404 page, which a host serves at any depth,
+links from the site root (``base_url``'s path).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from .config import Config
+from .index import AnalysedBriefing, SiteIndex
+
+STATIC_DIR = "static"
+
+
+@dataclass(frozen=True)
+class Asset:
+    source: Path
+    path: str  # in output, with a content hash in the name so hosts can cache it forever
+
+
+def collect_assets(layouts: Path) -> dict[str, Asset]:
+    """layouts/static/* keyed by their plain name ("style.css")."""
+    assets: dict[str, Asset] = {}
+    folder = layouts / STATIC_DIR
+    if not folder.is_dir():
+        return assets
+    for source in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")):
+        name = source.relative_to(folder).as_posix()
+        digest = hashlib.sha256(source.read_bytes()).hexdigest()[:10]
+        stem, dot, suffix = name.rpartition(".")
+        hashed = f"{stem}.{digest}.{suffix}" if dot else f"{name}.{digest}"
+        assets[name] = Asset(source, f"{STATIC_DIR}/{hashed}")
+    return assets
+
+
+def make_environment(layouts: Path) -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(layouts)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters["long_date"] = long_date
+    return environment
+
+
+def long_date(value: date | None) -> str:
+    return f"{value.day} {value:%B %Y}" if value else ""
+
+
+class Renderer:
+    def __init__(self, config: Config, environment: jinja2.Environment, assets: dict[str, Asset]):
+        self.config = config
+        self.environment = environment
+        self.assets = assets
+
+    def page(self, template: str, path: str, **context: Any) -> tuple[str, bytes]:
+        """Render one page to ``path`` (e.g. "slug/index.html")."""
+        depth = path.count("/")
+        root_relative = path == "404.html"
+
+        def url(target: str = "") -> str:
+            if root_relative:
+                return self.config.base_path + target
+            return "../" * depth + target if (depth or target) else "./"
+
+        def asset(name: str) -> str:
+            return url(self.assets[name].path)
+
+        html = self.environment.get_template(template).render(
+            site=self.config, url=url, asset=asset, page_path=path, **context)
+        return path, html.encode("utf-8")
+
+
+def render_site(config: Config, renderer: Renderer, analysed: list[AnalysedBriefing], index: SiteIndex) -> dict[str, bytes]:
+    """Every page and data file of the site."""
+    listed = sorted(analysed, key=lambda a: (a.briefing.date or date.min, a.briefing.slug), reverse=True)
+    files: dict[str, bytes] = {}
+
+    def add(item: tuple[str, bytes]) -> None:
+        files[item[0]] = item[1]
+
+    add(renderer.page("index.html", "index.html", briefings=listed))
+    for item in listed:
+        sources = [index.by_name[s.name] for s in item.analysis.sources if s.name in index.by_name]
+        add(renderer.page("briefing.html", f"{item.briefing.slug}/index.html",
+                          item=item, briefing=item.briefing, body=Markup(item.body.html),
+                          sources=sources, index=index))
+    add(renderer.page("quotes.html", "quotes/index.html", index=index))
+    add(renderer.page("sources.html", "sources/index.html", index=index))
+    for source in index.sources:
+        if source.quotes:
+            add(renderer.page("speaker.html", f"{source.path}index.html", source=source, index=index))
+    add(renderer.page("404.html", "404.html"))
+    files["quotes.json"] = _json({"quotes": [quote_record(config, q) for q in index.quotes]})
+    files["sources.json"] = _json({"sources": [source_record(s) for s in index.sources]})
+    for asset in renderer.assets.values():
+        files[asset.path] = asset.source.read_bytes()
+    return files
+
+
+def absolute(config: Config, path: str) -> str:
+    return config.base_url + path
+
+
+def quote_record(config: Config, quote: Any) -> dict[str, Any]:
+    return {
+        "id": quote.id,
+        "text": quote.text,
+        "speaker": quote.speaker,
+        "article": quote.article,
+        "url": absolute(config, quote.path),
+        "paragraph": quote.paragraph,
+        "section": quote.section,
+        "partial": quote.partial,
+    }
+
+
+def source_record(source: Any) -> dict[str, Any]:
+    return {
+        "id": source.id,
+        "name": source.name,
+        "kind": source.kind,
+        "description": source.description,
+        "acronym": source.acronym,
+        "articles": [slug for slug, _ in source.articles],
+        "quotes": [q.id for q in source.quotes],
+    }
+
+
+def _json(data: Any) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
