@@ -194,7 +194,7 @@ def render_content(article: Article, *, slug: str, seed_name: str, seed_sha256: 
 # Characters that would turn pasted words into Markdown syntax.  Raw HTML, entities and
 # autolinks are switched off in the renderer, so `<` and `&` need no escaping here.
 _INLINE_SPECIAL = re.compile(r"([\\`*])|(?<!\w)_|_(?!\w)|\](?=[(\[])")
-_LINE_START = re.compile(r"^(?:(#{1,6}|>|[-+*](?=\s)|=+$|-+$)|(\d{1,9})([.)])(?=\s|$)|(\[)(?=[^\]]*\]:))")
+_LINE_START = re.compile(r"^(?:(#{1,6}|>|[-+*](?=\s)|-+$)|(\d{1,9})([.)])(?=\s|$)|(\[)(?=[^\]]*\]:))")
 
 
 def escape_markdown(text: str) -> str:
