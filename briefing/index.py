@@ -6,7 +6,7 @@ briefings is one speaker and one source.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .analysis import Analysis
 from .content import Briefing
@@ -84,6 +84,32 @@ def quote_entries(briefing: Briefing, body: RenderedBody, analysis: Analysis) ->
             partial=quote.partial,
         ))
     return entries
+
+
+def unify_speakers(analysed: list[AnalysedBriefing]) -> None:
+    """Name a person by their full name everywhere: a briefing that only says "Marek"
+    means the "Ilse Marek" of another briefing, when exactly one full name fits."""
+    full_names: dict[str, set[str]] = {}
+    for item in analysed:
+        for source in item.analysis.sources:
+            words = source.name.split()
+            if source.kind == "person" and len(words) >= 2:
+                full_names.setdefault(words[-1], set()).add(source.name)
+    rename = {}
+    for item in analysed:
+        for name in {s.name for s in item.analysis.sources} | {q.speaker for q in item.quotes}:
+            candidates = full_names.get(name, set()) if " " not in name else set()
+            if len(candidates) == 1:
+                rename[name] = next(iter(candidates))
+    if not rename:
+        return
+    for item in analysed:
+        item.quotes = [replace(q, speaker=rename.get(q.speaker, q.speaker)) for q in item.quotes]
+        sources = {}
+        for source in item.analysis.sources:
+            name = rename.get(source.name, source.name)
+            sources.setdefault(name, replace(source, name=name))
+        item.analysis = replace(item.analysis, sources=tuple(sources.values()))
 
 
 def build_index(analysed: list[AnalysedBriefing]) -> SiteIndex:

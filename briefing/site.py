@@ -13,7 +13,7 @@ from .catalog import Catalog, check_unique_slugs, read_catalog
 from .config import Config
 from .content import SEED_UPDATE_SUFFIX, Briefing
 from .corrections import apply_corrections, read_corrections
-from .index import AnalysedBriefing, build_index, quote_entries
+from .index import AnalysedBriefing, build_index, quote_entries, unify_speakers
 from .ingest import ingest
 from .markup import BodyRenderer, Paragraph, QuoteMark
 from .output import guard_output, write_site
@@ -89,6 +89,7 @@ def build(config: Config, *, drafts: bool = False) -> BuildReport:
         analysed.append(item)
         problems += found
     _stop_on_errors(problems, report)
+    unify_speakers(analysed)
     index = build_index(analysed)
 
     try:
