@@ -22,7 +22,7 @@ _MONTH = r"(?P<month>[A-Za-z]{3,9})\.?"
 _WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
 _PREFIX = r"^\s*(?:(?:published|updated|posted|first published)(?:\s+on)?:?\s+)?" + _WEEKDAY
 # A time or zone after the date ("10:32 GMT", "at 3 pm", "| 14:00 UTC") is allowed and ignored.
-_SUFFIX = r"(?:\s*(?:[,|·•-]|at)?\s*\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,5}(?:[+-]\d{1,2})?)?)?\s*$"
+_SUFFIX = r"(?:\s*(?:[,|·•-]|at)?\s*\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,5}(?:[+-]\d{1,2})?)?)?(?:\s*[|·•]?\s*(?:last\s+)?updated\b.{0,40})?\s*$"
 
 _DAY_MONTH_YEAR = re.compile(_PREFIX + r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>\d{4})" + _SUFFIX, re.I)
 _MONTH_DAY_YEAR = re.compile(_PREFIX + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})" + _SUFFIX, re.I)

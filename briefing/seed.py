@@ -100,10 +100,16 @@ _BOILERPLATE = re.compile(
       | (?:get|join)\s+our\s+newsletter.*
       | follow\s+us\s+on\b.*
       | advertisement|skip\s+to\s+(?:main\s+)?content|listen\s+to\s+this\s+article
+      | (?:copyright\s*©?|©)\s*\d{4}\b.*
+      | \((?:reporting|writing|editing|additional\s+reporting)\s+by\b[^()]*\)
     )[.:!]?$""",
     re.I | re.X,
 )
 _NAME_WORD = r"(?:(?:al|el|ad|as|ash|an|ar|at|az|abu|bin|ibn|d|l)[-'’])?[A-Z\u00c0-\u024f][\w.'’\-]*"
+# Headers of link lists ("Related Topics", "More on this story"): the short lines under
+# them are page furniture, not article text.
+_LIST_HEADER = re.compile(r"^(?:related(?:\s+\w+)?|more\s+on\s+this\s+(?:story|topic)|read\s+more|see\s+also|recommended|most\s+read|topics)[.:]?$", re.I)
+_BARE_NAME = re.compile(rf"^{_NAME_WORD}(?:\s+(?:(?:de|da|van|von|al|el|bin|ibn|le|la)\s+)?{_NAME_WORD}){{1,3}}$")
 _BYLINE = re.compile(
     rf"^By\s+(?P<name>{_NAME_WORD}(?:\s+(?:(?:and|&)\s+)?(?:(?:de|da|van|von|al|el|bin|ibn|le|la)\s+)?{_NAME_WORD}){{1,5}})"
     r"(?:\s*(?:[,|•·]|[—–-]\s)\s*[\w .,'’&-]{0,60})?$"
@@ -116,7 +122,7 @@ _CREDIT = re.compile(
 )
 _TRANSLATED_BY = re.compile(r"^(?:this\s+\w+\s+was\s+)?translated\s+(?:into\s+English\s+)?by\s+(?P<name>[^.;]+?)\.?$", re.I)
 _DATELINE = re.compile(
-    r"^(?P<place>[A-Z][A-Z’'.\-]+(?:[ \-][A-Z][A-Z’'.\-]+)*(?:,\s*[A-Z][\w.]+(?:\s[A-Z][\w.]+)?)?)"
+    r"^(?P<place>[A-Z][A-Z’'.\-]+(?:[ \-][A-Z][A-Z’'.\-]+)*)(?:,\s*[A-Z][\w.]+(?:\s[A-Z][\w.]+)?)?"
     r"(?:\s*\([^()]{1,40}\))?\s*(?:—|–|--|-)\s*(?=\S)"
 )
 _SENTENCE_END = re.compile(r"[.,;:!…\"”’'»)\]]$")
@@ -152,7 +158,11 @@ def parse_seed(text: str, *, day_first: bool = True) -> Article:
     reading_time = None
     translator = original_language = None
     kept: list[tuple[int, str]] = []
+    in_link_list = False
     for number, line in lines:
+        if in_link_list and len(line.split()) <= 10 and not _SENTENCE_END.search(line):
+            continue
+        in_link_list = bool(_LIST_HEADER.match(line))
         minutes = _READING_TIME.match(line)
         if minutes:
             reading_time = reading_time or int(minutes.group(1))
@@ -221,6 +231,18 @@ def _read_credit(line: str) -> tuple[str | None, str | None] | None:
     return None
 
 
+def _bare_byline(
+    header: list[tuple[int, str]], author: str | None
+) -> tuple[list[tuple[int, str]], str | None]:
+    """A byline without "By" (a name line, perhaps a role line under it) after the dek."""
+    for position, (_, line) in enumerate(header[1:], start=1):
+        if author is None and _BARE_NAME.match(line) and len(line) <= 40:
+            role = header[position + 1][1] if position + 1 < len(header) else ""
+            drop = 2 if role and len(role.split()) <= 4 and not _SENTENCE_END.search(role) else 1
+            return header[:position] + header[position + drop:], line
+    return header, author
+
+
 def _split_header(
     rest: list[tuple[int, str]], day_first: bool
 ) -> tuple[list[tuple[int, str]], list[tuple[int, str]], date | None, str | None]:
@@ -238,6 +260,7 @@ def _split_header(
             continue
         found = parse_date(line, day_first=day_first)
         if found:
+            header, author = _bare_byline(header, author)
             body_start = index + 1
             if body_start < len(rest):
                 after = _BYLINE.match(rest[body_start][1])

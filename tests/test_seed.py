@@ -125,7 +125,7 @@ def test_reading_time_is_computed_at_230_words_a_minute_when_absent():
 
 def test_dateline_forms():
     for line, place in [
-        ("BEIRUT, Lebanon — Text.", "BEIRUT, Lebanon"),
+        ("BEIRUT, Lebanon — Text.", "BEIRUT"),
         ("GAZA CITY (Reuters) - Text.", "GAZA CITY"),
         ("LUMEN CITY – Text.", "LUMEN CITY"),
     ]:
@@ -183,3 +183,19 @@ def test_files_that_are_not_text_are_refused(data, words):
 def test_only_boilerplate_is_refused():
     with pytest.raises(SeedError):
         parse("5 min read\n\nShare this article\n")
+
+
+def test_a_byline_without_by_and_its_role_line_become_the_author():
+    article = parse("Title\n\nThe dek.\n\nEleanor Voss\nHealth correspondent\n\nPublished 14 May 2029\n\nBody.\n")
+    assert article.author == "Eleanor Voss"
+    assert [b.text for b in article.blocks] == ["Body."]
+
+
+def test_link_lists_copyright_and_wire_credits_are_furniture():
+    article = parse(
+        "Title\n\nDek.\n\nMarch 12, 2030 5:47 PM GMT+1 Updated 2 hours ago\n\nBody one.\n\nBody two.\n\n"
+        "(Reporting by Ann Example; Editing by Bo Sample)\n\nCopyright 2030 Example Ledger. All rights reserved.\n\n"
+        "Related Topics\nFloods\nOstrava politics\n"
+    )
+    assert article.date == date(2030, 3, 12)
+    assert [b.text for b in article.blocks] == ["Body one.", "Body two."]
