@@ -80,7 +80,8 @@ class Renderer:
             return url(self.assets[name].path)
 
         html = self.environment.get_template(template).render(
-            site=self.config, url=url, asset=asset, page_path=path, **context)
+            site=self.config, url=url, asset=asset, page_path=path,
+            canonical=absolute(self.config, path.removesuffix("index.html")), **context)
         return path, html.encode("utf-8")
 
 
@@ -97,13 +98,16 @@ def render_site(config: Config, renderer: Renderer, analysed: list[AnalysedBrief
         sources = [index.by_name[s.name] for s in item.analysis.sources if s.name in index.by_name]
         add(renderer.page("briefing.html", f"{item.briefing.slug}/index.html",
                           item=item, briefing=item.briefing, body=Markup(item.body.html),
-                          sources=sources, index=index))
+                          sources=sources, index=index, json_ld=news_article(config, item)))
     add(renderer.page("quotes.html", "quotes/index.html", index=index))
     add(renderer.page("sources.html", "sources/index.html", index=index))
     for source in index.sources:
         if source.quotes:
             add(renderer.page("speaker.html", f"{source.path}index.html", source=source, index=index))
     add(renderer.page("404.html", "404.html"))
+    add(renderer.page("feed.xml", "feed.xml", briefings=listed, updated=_latest(listed)))
+    add(renderer.page("sitemap.xml", "sitemap.xml", pages=_sitemap(listed, index), updated=_latest(listed)))
+    files["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {absolute(config, 'sitemap.xml')}\n".encode()
     files["quotes.json"] = _json({"quotes": [quote_record(config, q) for q in index.quotes]})
     files["sources.json"] = _json({"sources": [source_record(s) for s in index.sources]})
     for asset in renderer.assets.values():
@@ -113,6 +117,48 @@ def render_site(config: Config, renderer: Renderer, analysed: list[AnalysedBrief
 
 def absolute(config: Config, path: str) -> str:
     return config.base_url + path
+
+
+def modified(item: AnalysedBriefing) -> date | None:
+    return item.briefing.get("updated") or item.briefing.date
+
+
+def _latest(listed: list[AnalysedBriefing]) -> date | None:
+    return max((d for d in map(modified, listed) if d), default=None)
+
+
+def _sitemap(listed: list[AnalysedBriefing], index: SiteIndex) -> list[tuple[str, date | None]]:
+    latest = _latest(listed)
+    pages = [("", latest), ("quotes/", latest), ("sources/", latest)]
+    pages += [(f"{item.briefing.slug}/", modified(item)) for item in listed]
+    pages += [(source.path, latest) for source in index.sources if source.quotes]
+    return pages
+
+
+def news_article(config: Config, item: AnalysedBriefing) -> dict[str, Any]:
+    """schema.org NewsArticle for the page's JSON-LD."""
+    briefing = item.briefing
+    url = absolute(config, f"{briefing.slug}/")
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": briefing.title,
+        "description": briefing.get("dek") or briefing.title,
+        "inLanguage": config.language,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "url": url,
+    }
+    if briefing.date:
+        data["datePublished"] = briefing.date.isoformat()
+        data["dateModified"] = (modified(item) or briefing.date).isoformat()
+    if briefing.get("author"):
+        data["author"] = {"@type": "Person", "name": briefing.get("author")}
+    if briefing.get("translator"):
+        data["translator"] = {"@type": "Person", "name": briefing.get("translator")}
+    if config.publisher:
+        data["publisher"] = {"@type": "Organization", "name": config.publisher}
+        data.setdefault("author", {"@type": "Organization", "name": config.publisher})
+    return data
 
 
 def quote_record(config: Config, quote: Any) -> dict[str, Any]:

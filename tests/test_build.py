@@ -8,6 +8,7 @@ import shutil
 
 import yaml
 from bs4 import BeautifulSoup
+
 from conftest import REAL_GOLD, REAL_SEED, REPO, needs_shared, tree_digest
 
 REAL_SLUG = "opposition-fighters-break-into-aleppo-city-why-now"
