@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .check import check
 from .config import Config, load_config
 from .problems import BuildError, display_path
 from .site import build
@@ -68,6 +69,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(warning, file=sys.stderr)
         if arguments.command == "build":
             return run_build(config, arguments)
+        if arguments.command == "check":
+            return run_check(config, arguments)
         print(f"`{arguments.command}` is not available yet: use `python build.py build`", file=sys.stderr)
         return 1
     except BuildError as error:
@@ -78,6 +81,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def run_check(config: Config, arguments: argparse.Namespace) -> int:
+    report, problems = check(config)
+    for item in report.warnings + problems:
+        print(item, file=sys.stderr)
+    if not arguments.quiet:
+        print(f"checked {report.briefings} briefing(s): {len(problems)} problem(s) in the built site")
+    return 1 if problems else 0
 
 
 def run_build(config: Config, arguments: argparse.Namespace) -> int:
