@@ -200,7 +200,9 @@ def test_hostile_seed_text_is_inert_everywhere(project, run):
     assert result.code == 0, result.err
     for page in project.output.rglob("*.html"):
         html = page.read_text()
-        assert "<script" not in html and "<img" not in html and "<b>" not in html, page
+        scripts = html.count("<script")
+        assert scripts == html.count('<script type="application/ld+json">'), page  # data only, never code
+        assert "<img" not in html and "<b>" not in html, page
         assert 'href="javascript' not in html, page
     assert "{{ config }}" in project.page("quotes.json") or "{{ config }}" in project.page(
         next(p for p in project.output.iterdir() if p.is_dir() and p.name.startswith("script")).name + "/index.html")

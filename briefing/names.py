@@ -1,0 +1,176 @@
+"""Shared helpers for names, titles and mentions: tokenising masked text and splitting a noun
+phrase into description and name. Word lists are lower-case, without trailing periods."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from briefing.quotes import FILLER
+
+# Words joined by hyphens or apostrophes stay one token ("al-Farhat's", "Turkey-based");
+# dotted initialisms ("U.S.") are one token too. All alternatives are anchored on a first
+# character class and consume at least one character, so tokenising is linear.
+_W = r"[\w\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+TOKEN_RE = re.compile(
+    FILLER + r"+|(?:[^\W\d_]\.){2,}|\w" + _W + r"*(?:[\u2019'\-\u2010\u2011]" + _W + r"+)*[\u2019']?|[^\w\s" + FILLER + "]"
+)
+
+ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof gen col lt sgt capt maj adm gov sen rep rev st jr sr no inc corp co ltd "
+    "brig cmdr cpl pvt supt det insp fr mt ft vol jan feb mar apr aug sept sep oct nov dec".split()
+)
+TITLE_WORDS = frozenset(
+    "mr mrs ms miss mx dr prof professor sir dame lord lady baroness baron gen general lt lieutenant "
+    "col colonel brig brigadier maj major capt captain cmdr commander adm admiral sgt sergeant cpl "
+    "corporal marshal field air vice rear president prime minister chancellor premier secretary "
+    "secretary-general under-secretary ambassador senator sen rep representative congressman "
+    "congresswoman governor gov mayor judge justice king queen prince princess crown sheikh sheik "
+    "emir sultan pope cardinal bishop archbishop rev reverend father rabbi imam ayatollah chief "
+    "deputy director inspector detective det officer constable superintendent supt chairman "
+    "chairwoman chair speaker councillor councilor mp mep attorney foreign defence defense interior "
+    "finance health justice home state acting former retired defected late staff "
+    "commissioner envoy spokesman spokeswoman spokesperson".split()
+)
+# Nouns that name a person's role; "the commander" resolves through them.
+ROLE_NOUNS = frozenset(
+    "commander minister spokesperson spokesman spokeswoman researcher analyst official officer "
+    "director president chairman chairwoman chair chief head secretary ambassador envoy expert "
+    "professor lecturer scientist economist lawyer attorney prosecutor judge mayor governor "
+    "senator lawmaker legislator mp activist resident witness doctor nurse surgeon physician "
+    "teacher student farmer worker leader founder manager executive ceo owner editor journalist "
+    "reporter correspondent author writer historian fellow adviser advisor consultant "
+    "coordinator representative negotiator diplomat general colonel captain soldier fighter "
+    "militant rebel candidate member politician campaigner organiser organizer volunteer "
+    "engineer pilot driver father mother son daughter wife husband brother sister survivor "
+    "victim owner investigator inspector detective police officer medic paramedic economist "
+    "strategist pollster deputy premier chancellor king queen prince cleric imam priest bishop "
+    "pastor rabbi coach player striker manager captain".split()
+)
+ORG_WORDS = frozenset(
+    "ministry department office observatory council group command army forces agency "
+    "organization organisation association committee institute union party company corporation "
+    "corp inc ltd plc llc bank university court government police network center centre "
+    "foundation commission authority authorities service services coalition front movement "
+    "federation bureau board fund programme program alliance league society watch trust "
+    "initiative project campaign church school college hospital embassy parliament assembly "
+    "senate congress cabinet military navy guard brigade battalion regiment division corps "
+    "administration secretariat mission unit airline airlines airways holdings media news times "
+    "post press radio television channel monitor directorate kremlin pentagon nations "
+    "council consortium institution tribunal ngo charity cross crescent fund firm regime "
+    "prosecutors ministry's".split()
+)
+# Capital cities and buildings that stand for governments ("Damascus said").
+METONYMS = frozenset(
+    "damascus moscow tehran ankara washington beijing kyiv kiev london paris berlin riyadh cairo "
+    "jerusalem baghdad beirut kremlin pentagon whitehall brussels tokyo seoul pyongyang delhi "
+    "islamabad kabul doha amman abu".split()
+)
+PARTICLES = frozenset("al el bin ibn bint abu de da del della di du van von der den la le dos das ben ter y".split())
+PRONOUNS = {"he": "m", "she": "f", "they": "p", "it": "o", "we": "p", "i": "s"}
+PREFIX_PARTICLE_RE = re.compile(r"^(?:al|el|ad|ar|as|at|an|ash|az|ad|bin|ibn|abu|ben|de|d|l)[-\u2019'][^\W\d_]")
+
+
+@dataclass(slots=True)
+class Tok:
+    text: str
+    start: int
+    end: int
+    kind: str  # "W" word, "P" punctuation, "Q" masked quotation
+    low: str  # lower case without a trailing period, for word-list look-ups
+
+
+
+def tokenize(masked: str) -> list[Tok]:
+    """Tokens of a masked paragraph; abbreviations absorb their period so that a period
+    after them does not end the sentence."""
+    out: list[Tok] = []
+    for m in TOKEN_RE.finditer(masked):
+        text = m.group()
+        first = text[0]
+        start, end = m.span()
+        if first == FILLER:
+            out.append(Tok(text, start, end, "Q", ""))
+        elif first.isalnum() or first == "_":
+            out.append(Tok(text, start, end, "W", text.lower()))
+        elif text == "." and out and out[-1].kind == "W" and out[-1].end == start and _abbrev(out[-1].text):
+            prev = out[-1]
+            prev.text, prev.end = prev.text + ".", end
+        else:
+            out.append(Tok(text, start, end, "P", text))
+    return out
+
+
+def _abbrev(word: str) -> bool:
+    return word.lower() in ABBREVIATIONS or (len(word) == 1 and word.isupper())
+
+
+def strip_possessive(word: str) -> str:
+    for suffix in ("\u2019s", "'s", "\u2019", "'"):
+        if word.endswith(suffix) and len(word) > len(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+@lru_cache(maxsize=16384)
+def is_name_word(word: str) -> bool:
+    """Capitalised word, or a particle-prefixed one ("al-Farhat")."""
+    return bool(word) and (word[0].isupper() or bool(PREFIX_PARTICLE_RE.match(word)))
+
+
+def is_acronym(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters) and len(word) <= 10
+
+
+def split_title(words: list[str]) -> tuple[list[str], list[str]]:
+    """Split a capitalised run into (title words, name words): "Lieutenant Colonel Hassan
+    Abdul Ghani" -> (["Lieutenant", "Colonel"], ["Hassan", "Abdul", "Ghani"]). The last word is
+    never a title, so "Stephen King" stays whole."""
+    cut = 0
+    for i, w in enumerate(words[:-1]):
+        lw = w.lower().rstrip(".")
+        if lw in TITLE_WORDS or is_acronym(w) or (i == cut and lw in ROLE_NOUNS and len(words) - i >= 3) or (i < cut + 1 and _nationality(w) and _has_title(words[i + 1:-1])):
+            cut = i + 1
+        else:
+            break
+    return words[:cut], words[cut:]
+
+
+def _nationality(word: str) -> bool:
+    return word.endswith(("an", "ian", "ese", "ish", "i", "ch"))
+
+
+def _has_title(words: list[str]) -> bool:
+    return any(w.lower().rstrip(".") in TITLE_WORDS for w in words)
+
+
+def is_org_name(words: list[str]) -> bool:
+    lows = [strip_possessive(w).lower() for w in words]
+    if any(w in ORG_WORDS for w in lows):
+        return True
+    return len(words) == 1 and (is_acronym(words[0]) or lows[0] in METONYMS)
+
+
+@lru_cache(maxsize=8192)
+def fold(text: str) -> str:
+    """Comparison key: case and diacritics folded, hyphens as spaces."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
+
+
+def is_alias(short: str, full: str) -> bool:
+    """Whether `short` can refer to the person `full`: a trailing part of it ("Abdul Ghani",
+    "al-Farhat") or the first name alone."""
+    s, f = fold(short).split(), fold(full).split()
+    if not s or len(s) >= len(f):
+        return s == f
+    if f[-len(s):] == s:
+        return True
+    if s[-1] in PARTICLES:
+        return False
+    # "Al-Farhat" vs "Mustafa al-Farhat": particles fold into separate words
+    return len(s) == 1 and f[0] == s[0]

@@ -1,0 +1,297 @@
+"""People and organizations an article cites: reading noun phrases into mentions, and a
+registry that merges the forms a name takes ("Abdul Ghani", "the commander", "he") into one
+source with the fullest name and the description the text gives."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from briefing.names import (
+    ORG_WORDS,
+    PARTICLES,
+    PRONOUNS,
+    ROLE_NOUNS,
+    fold,
+    is_acronym,
+    is_alias,
+    is_name_word,
+    is_org_name,
+    split_title,
+    strip_possessive,
+)
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    kind: str  # "person" or "organization"
+    description: str
+    acronym: str | None
+    aliases: tuple[str, ...]
+
+
+DETERMINERS = frozenset("the a an its their his her our this that these those".split())
+PREPOSITIONS = frozenset("of for at from with in on".split())
+# Nouns for reports and figures: "figures from the X group" cites the group.
+DATA_NOUNS = frozenset(
+    "figures data statistics report reports estimates estimate survey count tally study statement "
+    "numbers analysis assessment census record records toll findings investigation review".split()
+)
+PLURAL_PEOPLE = frozenset(
+    "officials residents witnesses sources activists analysts experts observers diplomats doctors "
+    "medics rescuers critics authorities police protesters villagers locals people organizers "
+    "organisers researchers scientists investigators lawyers prosecutors families relatives "
+    "survivors soldiers fighters rebels militants leaders members".split()
+)
+
+
+@dataclass
+class Mention:
+    kind: str  # pronoun, person, org, role, unnamed
+    name: str
+    description: list[str] = field(default_factory=list)
+    acronym: str | None = None
+    owner: str = ""  # "United Nations" in "the United Nations' Office for ..."
+
+
+def read_np(words: list[str]) -> Mention | None:
+    """Interpret the words of a noun phrase found next to a speech cue."""
+    words, acronym = _take_acronym(words)
+    words, owner = _take_owner(words)
+    if not words:
+        return None
+    if len(words) == 1 and words[0].lower() in PRONOUNS:
+        return Mention("pronoun", words[0].lower())
+    last = strip_possessive(words[-1])
+    if last.islower() and last in ROLE_NOUNS and not _cap_run(words[-1:]):
+        return _unnamed(words, words, acronym)
+    if len(words) <= 3 and words[0].lower() in ("the", "this", "that", "its", "their") and last.lower() in DATA_NOUNS:
+        return Mention("data", last.lower())
+    head, tail = _split_prep(words)
+    if not head:
+        return None
+    data = _data_source(head, tail)
+    if data is not None:
+        return data
+    caps = _cap_run(head)
+    if caps:
+        return _named(head, tail, caps, acronym, owner)
+    return _unnamed(words, head, acronym)
+
+
+def _take_acronym(words: list[str]) -> tuple[list[str], str | None]:
+    if len(words) >= 3 and words[-1] == ")" and words[-3] == "(" and is_acronym(words[-2]):
+        return words[:-3], words[-2]
+    return [w for w in words if w not in "()"], None
+
+
+def _take_owner(words: list[str]) -> tuple[list[str], str]:
+    """Drop "the United Nations'" from "the United Nations' Office for ...": the office is the
+    source, the owner goes to the description."""
+    for i, w in enumerate(words[:-1]):
+        if w.endswith(("\u2019", "'", "\u2019s", "'s")) and is_name_word(w) and is_name_word(words[i + 1]):
+            owner = [x for x in words[: i + 1] if x.lower() not in DETERMINERS]
+            if not is_org_name([strip_possessive(x) for x in owner]) or len(words) - i < 3:
+                continue
+            return words[i + 1:], " ".join(owner[:-1] + [strip_possessive(owner[-1])]) if owner else ""
+    return words, ""
+
+
+def _split_prep(words: list[str]) -> tuple[list[str], list[str]]:
+    for i, w in enumerate(words):
+        if i and w.lower() in PREPOSITIONS:
+            return words[:i], words[i:]
+    return words, []
+
+
+def _data_source(head: list[str], tail: list[str]) -> Mention | None:
+    if not tail or head[-1].lower() not in DATA_NOUNS or tail[0].lower() not in ("from", "by", "of"):
+        return None
+    rest = tail[1:]
+    caps = _cap_run([w for w in rest if w.lower() not in DETERMINERS][:1] + rest)
+    if not caps:
+        return None
+    inner = read_np([w for w in rest if True])
+    return inner if inner and inner.kind in ("org", "person") else None
+
+
+def _cap_run(head: list[str]) -> list[str]:
+    """The trailing run of name words (particles allowed inside)."""
+    run: list[str] = []
+    for w in reversed(head):
+        if is_name_word(w) or (run and w.lower() in PARTICLES):
+            run.insert(0, w)
+        else:
+            break
+    while run and (run[0].lower() == "the" or run[0] in PARTICLES):
+        run.pop(0)
+    return run
+
+
+def _named(head: list[str], tail: list[str], caps: list[str], acronym: str | None, owner: str) -> Mention:
+    pre = [w for w in head[: len(head) - len(caps)] if w.lower() not in DETERMINERS]
+    tail_caps = [w for w in tail if w.lower() not in DETERMINERS]
+    org_tail = bool(tail_caps) and all(is_name_word(w) or w.lower() in PREPOSITIONS | {"and"} for w in tail_caps)
+    if is_org_name(caps) or (acronym and not pre):
+        name = " ".join(caps + (tail if org_tail else []))
+        desc = [owner] if owner else []
+        return Mention("org", _clean(name), desc, acronym, owner)
+    titles, name = split_title([strip_possessive(w) for w in caps])
+    if not name:
+        return Mention("role", " ".join(titles).lower())
+    desc_first = " ".join(pre + titles)
+    desc = [desc_first] if desc_first else []
+    if tail:
+        desc.append(" ".join(tail))
+    return Mention("person", " ".join(name), desc, acronym)
+
+
+def _unnamed(words: list[str], head: list[str], acronym: str | None) -> Mention:
+    noun = strip_possessive(head[-1]).lower()
+    text = " ".join(words)
+    if head[0].lower() == "the" and len(head) <= 3 and noun not in ORG_WORDS and len(words) <= 3:
+        return Mention("role", noun)
+    if noun in ROLE_NOUNS and head[0].lower() in ("a", "an", "one", "another"):
+        return Mention("unnamed", text, [text])
+    if noun in ORG_WORDS:
+        return Mention("org", text, [], acronym)
+    return Mention("unnamed", text)
+
+
+def _clean(name: str) -> str:
+    return re.sub(r"\s+", " ", name).strip(" ,")
+
+
+@dataclass
+class Entity:
+    name: str
+    kind: str
+    description: list[str] = field(default_factory=list)
+    acronym: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    gender: str = ""
+    cited: bool = False
+
+    def add_alias(self, form: str) -> None:
+        if form and fold(form) != fold(self.name) and form not in self.aliases:
+            self.aliases.append(form)
+
+    def add_description(self, parts: list[str]) -> None:
+        for part in parts:
+            words = set(fold(part).split()) - {"the", "a", "an", "of", "at", "for"}
+            known = set(fold(" ".join(self.description)).split())
+            if not words or words <= known:
+                continue
+            # "retired Colonel" supersedes "Colonel" in place
+            for i, old in enumerate(self.description):
+                if set(fold(old).split()) < words:
+                    self.description[i] = part
+                    break
+            else:
+                self.description.append(part)
+
+
+class Registry:
+    """Entities in order of last mention, so resolution prefers the most recent."""
+
+    def __init__(self) -> None:
+        self.entities: list[Entity] = []
+        self.acronyms: dict[str, str] = {}
+
+    # Articles name far fewer; the cap keeps every look-up bounded on hostile input.
+    LIMIT = 150
+
+    def touch(self, ent: Entity) -> Entity:
+        if self.entities and self.entities[-1] is ent:
+            return ent
+        if ent in self.entities:
+            self.entities.remove(ent)
+        self.entities.append(ent)
+        if len(self.entities) > self.LIMIT:
+            del self.entities[0]
+        return ent
+
+    def define_acronym(self, acronym: str, name: str) -> None:
+        self.acronyms.setdefault(acronym, name)
+
+    def person(self, name: str, description: list[str] | None = None) -> Entity:
+        for ent in reversed(self.entities):
+            if ent.kind != "person":
+                continue
+            if is_alias(name, ent.name):
+                ent.add_alias(name)
+                break
+            if is_alias(ent.name, name):
+                ent.add_alias(ent.name)
+                ent.name = name
+                break
+        else:
+            ent = Entity(name, "person")
+        ent.add_description(description or [])
+        return self.touch(ent)
+
+    def unnamed(self, text: str, description: list[str]) -> Entity:
+        """"a spokeswoman for the port": kept as written, so "she" and "the spokeswoman" can
+        find it later."""
+        for ent in reversed(self.entities):
+            if ent.kind == "person" and fold(ent.name) == fold(text):
+                return self.touch(ent)
+        return self.touch(Entity(text, "person", list(description)))
+
+    def org(self, name: str, description: list[str] | None = None, acronym: str | None = None) -> Entity:
+        name = self.acronyms.get(name, name)
+        if acronym:
+            self.define_acronym(acronym, name)
+        ent = self._find_org(name)
+        if ent is None:
+            ent = Entity(name, "organization")
+        elif len(name) > len(ent.name) and fold(name).startswith(fold(ent.name)):
+            ent.add_alias(ent.name)
+            ent.name = name
+        else:
+            ent.add_alias(name)
+        if acronym and not ent.acronym:
+            ent.acronym = acronym
+            ent.add_alias(acronym)
+        ent.add_description(description or [])
+        return self.touch(ent)
+
+    def _find_org(self, name: str) -> Entity | None:
+        key = fold(name)
+        for ent in reversed(self.entities):
+            if ent.kind != "organization":
+                continue
+            full = fold(ent.name)
+            if key == full or (ent.acronym and name == ent.acronym):
+                return ent
+            if full.startswith(key + " ") or key.startswith(full + " "):
+                return ent
+        return None
+
+    def by_role(self, noun: str) -> Entity | None:
+        for ent in reversed(self.entities):
+            if ent.kind == "person" and noun in fold(" ".join(ent.description)).split():
+                return ent
+        return None
+
+    def by_org_word(self, noun: str) -> Entity | None:
+        for ent in reversed(self.entities):
+            if ent.kind == "organization" and noun in fold(ent.name).split():
+                return ent
+        return None
+
+    def last(self, kind: str, gender: str = "") -> Entity | None:
+        for ent in reversed(self.entities):
+            if ent.kind == kind and (not gender or ent.gender in ("", gender)):
+                return ent
+        return None
+
+
+def build_sources(cited: list[Entity]) -> tuple[Source, ...]:
+    """Cited entities in order of first citation."""
+    out = []
+    for ent in cited:
+        aliases = tuple(a for a in ent.aliases if fold(a) != fold(ent.name))
+        out.append(Source(ent.name, ent.kind, ", ".join(ent.description), ent.acronym, aliases))
+    return tuple(out)
