@@ -274,7 +274,9 @@ def _subject(toks: list[Tok], v: int, lo: int, hi: int) -> tuple[Mention | None,
             return read_np(_word_list(toks, start, j + 1)), start
     if j >= lo and toks[j].low == "who":
         return Mention("pronoun", "who"), j
-    if j < lo or toks[j].kind == "Q" or toks[j].text in ",;:\u2014\u2013-(":
+    # Inversion ("..., said the minister") follows a quotation or opens the sentence;
+    # elsewhere "said the ministry had ..." is reported speech with its subject to the left.
+    if j < lo or toks[j].kind == "Q" or (toks[j].text in ",;:\u2014\u2013-(" and j - 1 >= lo and toks[j - 1].kind == "Q"):
         return _inverted(toks, v, hi), v
     return None, v
 
@@ -316,6 +318,11 @@ def _comma_subject(toks: list[Tok], j: int, lo: int) -> tuple[Mention, int] | No
         if a >= b:
             return None
         words = _word_list(toks, a, b)
+        if n and words and words[0].lower() in ("a", "an") and not words[-1].lower().endswith("ly"):
+            # "An official at the ministry, who was not authorised to speak, said": unnamed speaker
+            mention = read_np(words)
+            if mention and mention.kind == "unnamed":
+                return mention, a
         named_as = _named_as(words)
         if named_as:
             return Mention("person", named_as, _desc_before(toks, chunks, n)), a
@@ -385,7 +392,7 @@ def _cues(toks: list[Tok], lo: int, hi: int, state: _State) -> list[Cue]:
         if t.kind != "W":
             continue
         low = t.text.lower()
-        if low in SPEECH_VERBS and t.text[0].islower():
+        if low in SPEECH_VERBS and t.text[0].islower() and not _infinitive_use(toks, v, hi):
             cue = _verb_cue(toks, v, lo, hi, state)
             if cue:
                 cues.append(cue)
@@ -402,6 +409,14 @@ def _cues(toks: list[Tok], lo: int, hi: int, state: _State) -> list[Cue]:
             if mention and mention.kind in ("org", "person"):
                 cues.append(Cue(v, v, mention, override=True))
     return cues
+
+
+_TO_OK = frozenset("said says say told tells tell wrote writes added adds explained explains replied replies".split())
+
+
+def _infinitive_use(toks: list[Tok], v: int, hi: int) -> bool:
+    """"agreed to the talks", "promised to act": the verb is not reporting speech here."""
+    return v + 1 < hi and toks[v + 1].low == "to" and toks[v].low not in _TO_OK
 
 
 def _verb_cue(toks: list[Tok], v: int, lo: int, hi: int, state: _State) -> Cue | None:
@@ -781,7 +796,8 @@ def _paragraph(p: int, para: str, regs: list[tuple[int, int]], by_region: dict, 
                 para_speaker = last_cue_speaker = speaker
                 state.last_speaker, state.last_speaker_para = speaker, p
                 _cite(speaker[0], state)
-    if last_cue_speaker is not None and para_speaker is None and para.rstrip().endswith(":"):
+    if last_cue_speaker is not None and para_speaker is None:
+        # "X said the timing mattered less." then a paragraph that is only a quotation: X's
         state.last_speaker, state.last_speaker_para = last_cue_speaker, p
 
 

@@ -278,3 +278,27 @@ def test_large_inputs_are_linear(unit):
     analyse(big)
     t2 = time.perf_counter()
     assert (t2 - t1) < 30 * max(t1 - t0, 0.002)
+
+
+def test_reported_speech_after_said_is_not_an_inverted_speaker():
+    text = ("An aide at the Ostrava Ministry of Roads, who was not authorised to speak publicly, "
+            "said the ministry had “no plan to close the bridge,” but would not rule it out.")
+    (quote,) = analyse([text]).quotes
+    assert quote.speaker.startswith("An aide at the Ostrava Ministry of Roads")
+
+
+def test_a_verb_used_with_to_is_not_a_speech_cue():
+    text = "The mayor, Ida Brenner, said her council had agreed to the plan “with open eyes” on Monday."
+    (quote,) = analyse([text]).quotes
+    assert quote.speaker == "Ida Brenner"
+
+
+def test_a_quotation_paragraph_after_an_attribution_without_quotes_is_that_speakers():
+    paragraphs = [
+        "Pavel Honek, an engineer at the port who has studied the tides for years, said the timing mattered less.",
+        "“Even a day’s warning would not have saved the lower quay. What warning buys is time.",
+        "“Half an hour buys nothing, and anyone who runs a port knows that.”",
+    ]
+    (quote,) = analyse(paragraphs).quotes
+    assert quote.speaker == "Pavel Honek"
+    assert quote.text.endswith("knows that.") and "\n" in quote.text
