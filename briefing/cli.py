@@ -36,6 +36,7 @@ def make_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", parents=[paths], help="build, serve on 127.0.0.1 and rebuild on every change")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    serve.add_argument("--poll", action="store_true", help="poll for changes instead of inotify (network and container mounts)")
     commands.add_parser("check", parents=[paths], help="validate content and check the built site's links")
     return parser
 
@@ -69,6 +70,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(warning, file=sys.stderr)
         if arguments.command == "build":
             return run_build(config, arguments)
+        if arguments.command == "serve":
+            from .serve import run_serve  # tornado and livereload load only when serving
+
+            return run_serve(config, arguments, lambda: config_from(arguments))
         if arguments.command == "check":
             return run_check(config, arguments)
         print(f"`{arguments.command}` is not available yet: use `python build.py build`", file=sys.stderr)

@@ -1,0 +1,209 @@
+#!/usr/bin/env python3
+"""Edit-to-updated-page latency of `python build.py serve`, measured in headless Chromium.
+
+For each site (the shipped sample, and a generated 1,000-briefing site) the script starts the
+real preview server, opens a briefing, then 20 times: rewrites one paragraph of its Markdown
+and times how long until the new words are on the open page (no navigation by the script).
+It prints the median and the spread; the targets are < 300 ms (sample) and < 1 s (1,000).
+
+    python bench/serve_latency.py                 # both sites, 20 edits each
+    python bench/serve_latency.py --briefings 200 --edits 10
+    python bench/serve_latency.py --generate DIR  # only write the generated site into DIR
+
+Only loopback traffic; Debian's Chromium, never a downloaded browser.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+# --- a deterministic generated site, in our content format --------------------------------
+
+FIRST = ["Mara", "Tomas", "Hana", "Ilse", "Oren", "Petra", "Jonas", "Leila", "Sami", "Vera",
+         "Anton", "Nadia", "Emil", "Rosa", "Kasimir", "Yara", "Dario", "Lene", "Pavel", "Irina"]
+LAST = ["Vell", "Arvel", "Petrisk", "Dorran", "Kessely", "Marrow", "Talvik", "Ostrand", "Renn",
+        "Lazaro", "Voss", "Hallem", "Strand", "Quill", "Berrin", "Caldo", "Fenn", "Iskar"]
+PLACES = ["Varn", "Halden", "Teskara", "Drevania", "Orrin", "Mellick", "Sarro", "Kettle Bay"]
+ROLES = ["the mayor of {place}", "a spokesperson for the {place} water board",
+         "a hydrologist at the University of {place}", "a shopkeeper in {place}",
+         "the head of the {place} fire service"]
+NOUNS = ["the river", "the dam", "the council", "the relief effort", "the new levee", "the budget",
+         "the evacuation", "the inquiry", "the harvest", "the bridge"]
+VERBS = ["would be reviewed", "had been delayed", "was working", "needed more money",
+         "had surprised everyone", "would reopen next week", "was not enough"]
+SECTIONS = ["What happened?", "Why now?", "Who is responsible?", "What comes next?", "The cost"]
+
+
+def sentence(rng: random.Random) -> str:
+    return f"Officials said {rng.choice(NOUNS)} {rng.choice(VERBS)} in {rng.choice(PLACES)}."
+
+
+def quotation(rng: random.Random) -> str:
+    name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+    role = rng.choice(ROLES).format(place=rng.choice(PLACES))
+    words = f"{rng.choice(NOUNS).capitalize()} {rng.choice(VERBS)}, and we will say so"
+    return f"“{words},” said {name}, {role}."
+
+
+def paragraph(rng: random.Random) -> str:
+    parts = [sentence(rng) for _ in range(rng.randint(1, 3))]
+    if rng.random() < 0.6:
+        parts.insert(rng.randint(0, len(parts)), quotation(rng))
+    return " ".join(parts)
+
+
+def briefing_text(number: int, rng: random.Random) -> str:
+    place = rng.choice(PLACES)
+    day = date_of(number)
+    lines = [
+        "---",
+        f"title: 'Generated briefing {number}: {rng.choice(NOUNS)} in {place}'",
+        f"dek: A generated briefing for measuring the preview server ({number}).",
+        f"date: {day}",
+        f"dateline: {place.upper()}",
+        "reading_time: 3",
+        f"slug: generated-{number:04d}",
+        "---",
+        "",
+        f"Opening paragraph {number}. {sentence(rng)}",
+        "",
+    ]
+    for section in rng.sample(SECTIONS, 3):
+        lines += [f"## {section}", ""]
+        for _ in range(rng.randint(2, 4)):
+            lines += [paragraph(rng), ""]
+    return "\n".join(lines)
+
+
+def date_of(number: int) -> str:
+    return f"20{30 + number % 5}-{1 + number % 12:02d}-{1 + number % 28:02d}"
+
+
+def generate_site(root: Path, briefings: int, seed: int = 4) -> Path:
+    """A project folder with ``briefings`` content files, the repo's layouts and config."""
+    rng = random.Random(seed)
+    make_project(root)
+    for number in range(1, briefings + 1):
+        (root / "content" / f"generated-{number:04d}.md").write_text(briefing_text(number, rng), encoding="utf-8")
+    return root
+
+
+def make_project(root: Path, sample_content: bool = False) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(REPO / "layouts", root / "layouts")
+    shutil.copy(REPO / "config.yaml", root / "config.yaml")
+    (root / "seeds").mkdir()
+    if sample_content:
+        shutil.copytree(REPO / "content", root / "content")
+    else:
+        (root / "content").mkdir()
+    return root
+
+
+# --- measuring ----------------------------------------------------------------------------
+
+def start_server(root: Path, port: int) -> tuple[subprocess.Popen, str]:
+    process = subprocess.Popen(
+        [sys.executable, str(REPO / "build.py"), "serve", "-q", "--port", str(port)],
+        cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        env=dict(os.environ, PYTHONUNBUFFERED="1"),
+    )
+    assert process.stdout is not None
+    for line in process.stdout:  # the first build can take seconds on a big site
+        if found := re.search(r"Preview at (http://\S+)", line):
+            return process, found.group(1)
+    raise RuntimeError(f"the server exited ({process.wait()}) before printing its URL")
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def measure(root: Path, slug: str, edits: int, browser) -> list[float]:
+    """Milliseconds from the save (an atomic rename, like most editors) to the new words shown."""
+    process, url = start_server(root, free_port())
+    try:
+        page = browser.new_page()
+        page.goto(f"{url}{slug}/")
+        page.wait_for_function("() => window.LiveReload && window.LiveReload.connector.protocol > 0")
+        path = next(p for p in (root / "content").glob("*.md") if f"slug: {slug}\n" in p.read_text(encoding="utf-8"))
+        original = path.read_text(encoding="utf-8")
+        anchor = original.split("\n---\n", 1)[1].strip().split("\n", 1)[0][:30]
+        timings = []
+        for number in range(1, edits + 1):
+            marker = f"Bench edit {number}."
+            temporary = path.with_name(f".{path.name}.bench")
+            temporary.write_text(original.replace(anchor, f"{marker} {anchor}", 1), encoding="utf-8")
+            started = time.perf_counter()
+            os.replace(temporary, path)
+            page.wait_for_function("m => document.body.textContent.includes(m)", arg=marker, timeout=60_000)
+            timings.append((time.perf_counter() - started) * 1000)
+            page.wait_for_function("() => window.LiveReload && window.LiveReload.connector.protocol > 0")
+        path.write_text(original, encoding="utf-8")
+        page.close()
+        return timings
+    finally:
+        stop_server(process)
+
+
+def report(name: str, timings: list[float], target_ms: float) -> None:
+    median = statistics.median(timings)
+    verdict = "meets" if median < target_ms else "MISSES"
+    print(f"{name}: median {median:.0f} ms over {len(timings)} edits "
+          f"(min {min(timings):.0f}, max {max(timings):.0f}); {verdict} the {target_ms:.0f} ms target", flush=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--edits", type=int, default=20)
+    parser.add_argument("--briefings", type=int, default=1000, help="size of the generated site (default 1000)")
+    parser.add_argument("--generate", type=Path, metavar="DIR", help="only write the generated site into DIR")
+    arguments = parser.parse_args()
+    if arguments.generate:
+        generate_site(arguments.generate, arguments.briefings)
+        print(f"wrote {arguments.briefings} briefings into {arguments.generate}/content/")
+        return 0
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix="briefing-bench-") as folder, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        sample = make_project(Path(folder) / "sample", sample_content=True)
+        slug = "floodwaters-swamp-varn-as-the-orrin-river-bursts-its-banks"
+        report("sample site (4 briefings)", measure(sample, slug, arguments.edits, browser), 300)
+        generated = generate_site(Path(folder) / "generated", arguments.briefings)
+        report(f"generated site ({arguments.briefings} briefings)",
+               measure(generated, f"generated-{max(1, arguments.briefings // 2):04d}", arguments.edits, browser), 1000)
+        browser.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
