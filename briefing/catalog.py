@@ -21,13 +21,12 @@ class Catalog:
         return not any(not p.warning for p in self.problems)
 
 
-def read_catalog(content_dir: Path, only: list[Path] | None = None) -> Catalog:
-    """Read every content file (or just ``only``) and check slugs are unique."""
+def read_catalog(content_dir: Path) -> Catalog:
+    """Read every content file and check slugs are unique."""
     catalog = Catalog([], {}, [])
     if not content_dir.is_dir():
         return catalog
-    paths = only if only is not None else sorted(p for p in content_dir.iterdir() if is_content_file(p))
-    for path in paths:
+    for path in sorted(p for p in content_dir.iterdir() if is_content_file(p)):
         briefing = read_file(path, catalog)
         if briefing is not None:
             catalog.briefings.append(briefing)

@@ -1,6 +1,7 @@
 """``python build.py check``: the content validates and the built site holds together.
 
-The site is built into a temporary folder (``output/`` is never touched), then
+The site is built into a temporary folder (``output/`` and ``content/`` are never
+touched: new seeds are converted in memory), then
 every page is read back: each internal link and ``#anchor`` must resolve, each
 page needs a title, a language and a description, and nothing may link to a draft.
 """
@@ -26,7 +27,7 @@ def check(config: Config) -> tuple[BuildReport, list[Problem]]:
     """Build into a scratch folder and return every problem in the result."""
     with tempfile.TemporaryDirectory(prefix="briefing-check-") as scratch:
         site = Path(scratch) / "site"
-        report = build(replace(config, output=site))
+        report = build(replace(config, output=site), write_content=False)
         drafts = {b.slug for b in read_catalog(config.content).briefings if b.draft}
         return report, check_site(site, config, drafts)
 

@@ -49,6 +49,15 @@ class SourceEntry:
     articles: list[tuple[str, str]] = field(default_factory=list)  # (slug, title)
     quotes: list[QuoteEntry] = field(default_factory=list)
 
+    def cite(self, slug: str, title: str) -> None:
+        # A set beside the list keeps this constant-time for sources cited thousands of times.
+        if slug not in self._slugs:
+            self._slugs.add(slug)
+            self.articles.append((slug, title))
+
+    def __post_init__(self) -> None:
+        self._slugs = {slug for slug, _ in self.articles}
+
     @property
     def path(self) -> str:
         return f"speakers/{self.id}/"
@@ -125,16 +134,14 @@ def build_index(analysed: list[AnalysedBriefing]) -> SiteIndex:
                     _unique_id(source.name, sources), source.name, source.kind, source.description, source.acronym)
             entry.description = max((entry.description, source.description), key=len)
             entry.acronym = entry.acronym or source.acronym
-            if (briefing.slug, briefing.title) not in entry.articles:
-                entry.articles.append((briefing.slug, briefing.title))
+            entry.cite(briefing.slug, briefing.title)
         for quote in item.quotes:
             quotes.append(quote)
             entry = sources.get(quote.speaker)
             if entry is None:  # an editor's correction named someone the text does not describe
                 entry = sources[quote.speaker] = SourceEntry(
                     _unique_id(quote.speaker, sources), quote.speaker, "person", "", None)
-            if (briefing.slug, briefing.title) not in entry.articles:
-                entry.articles.append((briefing.slug, briefing.title))
+            entry.cite(briefing.slug, briefing.title)
             entry.quotes.append(quote)
     ordered = sorted(sources.values(), key=lambda s: (s.name.casefold(), s.id))
     return SiteIndex(quotes, ordered, sources)

@@ -119,9 +119,16 @@ def read_record(content_dir: Path) -> dict[str, str]:
 
 
 def ingest(
-    seed_dir: Path, content_dir: Path, briefings: list[Briefing], file_hashes: dict[Path, str], *, day_first: bool
+    seed_dir: Path,
+    content_dir: Path,
+    briefings: list[Briefing],
+    file_hashes: dict[Path, str],
+    *,
+    day_first: bool,
+    dry_run: bool = False,
 ) -> tuple[list[Write], list[Problem]]:
-    """Read the seeds, plan, and write; nothing is written if any seed is unreadable."""
+    """Read the seeds, plan, and write (unless ``dry_run``); nothing is written if any
+    seed is unreadable."""
     seeds, problems = read_seeds(seed_dir)
     record = read_record(content_dir)
     writes, planned = plan_ingest(
@@ -130,7 +137,7 @@ def ingest(
     problems += planned
     if any(not p.warning for p in problems):
         raise BuildError(problems)
-    if writes:
+    if writes and not dry_run:
         content_dir.mkdir(parents=True, exist_ok=True)
         for write in writes:
             if write.path.exists() and write.path.read_text(encoding="utf-8") == write.text:

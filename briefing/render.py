@@ -7,6 +7,7 @@ links from the site root (``base_url``'s path).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -44,8 +45,12 @@ def collect_assets(layouts: Path) -> dict[str, Asset]:
     return assets
 
 
+@functools.lru_cache(maxsize=8)
 def make_environment(layouts: Path) -> jinja2.Environment:
+    """One environment per layouts folder for the process: compiled templates are kept,
+    and ``auto_reload`` recompiles a layout only when its file changes (``serve``)."""
     environment = jinja2.Environment(
+        auto_reload=True,
         loader=jinja2.FileSystemLoader(str(layouts)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,

@@ -11,7 +11,7 @@ import jinja2
 from .analysis import analyse
 from .catalog import Catalog, check_unique_slugs, read_catalog
 from .config import Config
-from .content import SEED_UPDATE_SUFFIX, Briefing
+from .content import SEED_UPDATE_SUFFIX, Briefing, read_briefing
 from .corrections import apply_corrections, read_corrections
 from .index import AnalysedBriefing, build_index, quote_entries, unify_speakers
 from .ingest import ingest
@@ -32,23 +32,29 @@ class BuildReport:
     warnings: list[Problem] = field(default_factory=list)
 
 
-def load_briefings(config: Config, report: BuildReport) -> list[Briefing]:
-    """Content files, after ingesting new or changed seeds into them."""
+def load_briefings(config: Config, report: BuildReport, *, write_content: bool = True) -> list[Briefing]:
+    """Content files, after ingesting new or changed seeds into them.
+
+    With ``write_content`` false (``check``) the fresh conversions are used in memory
+    and ``content/`` is left alone."""
     catalog = read_catalog(config.content)
     _stop_on_errors(catalog.problems, report)
-    writes, problems = ingest(config.seeds, config.content, catalog.briefings, catalog.hashes, day_first=config.day_first)
+    writes, problems = ingest(config.seeds, config.content, catalog.briefings, catalog.hashes,
+                              day_first=config.day_first, dry_run=not write_content)
     report.warnings += problems
     report.messages += [w.message for w in writes if w.message]
-    changed = [w.path for w in writes if not w.path.name.endswith(SEED_UPDATE_SUFFIX)]
-    if changed:
-        fresh = read_catalog(config.content, only=changed)
-        _stop_on_errors(fresh.problems, report)
-        kept = [b for b in catalog.briefings if b.path not in set(changed)]
-        merged = Catalog(kept + fresh.briefings, {}, [])
-        check_unique_slugs(merged.briefings, merged.problems)
-        _stop_on_errors(merged.problems, report)
-        return merged.briefings
-    return catalog.briefings
+    changed = {w.path: w.text for w in writes if not w.path.name.endswith(SEED_UPDATE_SUFFIX)}
+    if not changed:
+        return catalog.briefings
+    merged = Catalog([b for b in catalog.briefings if b.path not in changed], {}, [])
+    for path, text in changed.items():
+        briefing, found = read_briefing(text, path)
+        merged.problems.extend(found)
+        if briefing is not None:
+            merged.briefings.append(briefing)
+    check_unique_slugs(merged.briefings, merged.problems)
+    _stop_on_errors(merged.problems, report)
+    return merged.briefings
 
 
 def analyse_briefing(briefing: Briefing, renderer: BodyRenderer) -> tuple[AnalysedBriefing, list[Problem]]:
@@ -72,12 +78,12 @@ def analyse_briefing(briefing: Briefing, renderer: BodyRenderer) -> tuple[Analys
     return AnalysedBriefing(briefing, body, analysis, quote_entries(briefing, body, analysis)), problems
 
 
-def build(config: Config, *, drafts: bool = False) -> BuildReport:
+def build(config: Config, *, drafts: bool = False, write_content: bool = True) -> BuildReport:
     """Build the whole site into ``config.output``; raises BuildError, output untouched."""
     started = time.perf_counter()
     report = BuildReport()
     guard_output(config.output)
-    briefings = load_briefings(config, report)
+    briefings = load_briefings(config, report, write_content=write_content)
     shown = [b for b in briefings if drafts or not b.draft]
     report.drafts_hidden = len(briefings) - len(shown)
 

@@ -18,10 +18,12 @@ def test_a_sound_site_passes_and_output_is_untouched(project, run):
 
 
 @needs_shared
-def test_the_real_seed_passes(project, run):
+def test_the_real_seed_passes_without_writing_content(project, run):
     shutil.copy(REAL_SEED, project.seeds)
     result = run("check")
     assert result.code == 0, result.err
+    assert not project.content.exists() or not any(project.content.iterdir())
+    assert not project.output.exists()
 
 
 def test_broken_links_anchors_and_links_to_drafts_are_reported(project, run):
