@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from .problems import BuildError, problem
@@ -15,8 +16,9 @@ from .problems import BuildError, problem
 MARKER = ".briefing-output"
 
 
-def write_site(output: Path, files: dict[str, bytes]) -> None:
-    """Replace ``output`` with exactly ``files`` (paths relative to it)."""
+def write_site(output: Path, files: dict[str, bytes], finish: Callable[[Path], None] | None = None) -> None:
+    """Replace ``output`` with exactly ``files`` (paths relative to it); ``finish`` runs on
+    the complete staging folder before the swap (e.g. to add the search index)."""
     output = output.resolve()
     guard_output(output)
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -31,6 +33,8 @@ def write_site(output: Path, files: dict[str, bytes]) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
         (staging / MARKER).write_text("This folder is built by Briefing and replaced on every build.\n")
+        if finish is not None:
+            finish(staging)
         if output.exists():
             os.replace(output, retired)
         os.replace(staging, output)

@@ -15,10 +15,12 @@ from .content import SEED_UPDATE_SUFFIX, Briefing, read_briefing
 from .corrections import apply_corrections, read_corrections
 from .index import AnalysedBriefing, build_index, quote_entries, unify_speakers
 from .ingest import ingest
+from .lock import build_lock
 from .markup import BodyRenderer, Paragraph, QuoteMark
 from .output import guard_output, write_site
 from .problems import BuildError, Problem, problem
 from .render import Renderer, collect_assets, make_environment, render_site
+from .search import index_site
 
 
 @dataclass
@@ -80,6 +82,11 @@ def analyse_briefing(briefing: Briefing, renderer: BodyRenderer) -> tuple[Analys
 
 def build(config: Config, *, drafts: bool = False, write_content: bool = True) -> BuildReport:
     """Build the whole site into ``config.output``; raises BuildError, output untouched."""
+    with build_lock(config.output):
+        return _build(config, drafts=drafts, write_content=write_content)
+
+
+def _build(config: Config, *, drafts: bool, write_content: bool) -> BuildReport:
     started = time.perf_counter()
     report = BuildReport()
     guard_output(config.output)
@@ -103,7 +110,7 @@ def build(config: Config, *, drafts: bool = False, write_content: bool = True) -
         files = render_site(config, renderer, analysed, index)
     except jinja2.TemplateError as error:
         raise BuildError([template_problem(error, config)]) from None
-    write_site(config.output, files)
+    write_site(config.output, files, finish=index_site)
     report.briefings = len(analysed)
     report.quotes = len(index.quotes)
     report.sources = len(index.sources)
