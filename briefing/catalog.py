@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cache import BuildCache
 from .content import Briefing, is_content_file, read_briefing
 from .ingest import sha256
 from .problems import Problem, display_path, problem
@@ -21,17 +22,37 @@ class Catalog:
         return not any(not p.warning for p in self.problems)
 
 
-def read_catalog(content_dir: Path) -> Catalog:
-    """Read every content file and check slugs are unique."""
+def read_catalog(content_dir: Path, cache: BuildCache | None = None) -> Catalog:
+    """Read every content file and check slugs are unique.
+
+    With a cache, a file whose stat signature is unchanged is not read again."""
     catalog = Catalog([], {}, [])
     if not content_dir.is_dir():
         return catalog
     for path in sorted(p for p in content_dir.iterdir() if is_content_file(p)):
-        briefing = read_file(path, catalog)
+        briefing = read_cached(path, catalog, cache) if cache is not None else read_file(path, catalog)
         if briefing is not None:
             catalog.briefings.append(briefing)
     check_unique_slugs(catalog.briefings, catalog.problems)
     return catalog
+
+
+def read_cached(path: Path, catalog: Catalog, cache: BuildCache) -> Briefing | None:
+    try:
+        digest, memo = cache.file_digest(path)
+    except OSError as error:
+        catalog.problems.append(problem(path, 1, f"cannot read this file: {error.strerror}"))
+        return None
+    if memo is not None and memo.value is not None:
+        briefing, problems = memo.value
+        catalog.hashes[path] = digest
+        catalog.problems.extend(problems)
+        return briefing
+    before = len(catalog.problems)
+    briefing = read_file(path, catalog)
+    if catalog.hashes.get(path) == digest:  # unchanged while we read it: safe to remember
+        cache.remember(path, (briefing, catalog.problems[before:]))
+    return briefing
 
 
 def read_file(path: Path, catalog: Catalog) -> Briefing | None:

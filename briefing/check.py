@@ -27,7 +27,7 @@ def check(config: Config) -> tuple[BuildReport, list[Problem]]:
     """Build into a scratch folder and return every problem in the result."""
     with tempfile.TemporaryDirectory(prefix="briefing-check-") as scratch:
         site = Path(scratch) / "site"
-        report = build(replace(config, output=site), write_content=False)
+        report = build(replace(config, output=site), write_content=False, use_cache=False)
         drafts = {b.slug for b in read_catalog(config.content).briefings if b.draft}
         return report, check_site(site, config, drafts)
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from .check import check
 from .config import Config, load_config
 from .problems import BuildError, display_path
-from .site import build
+from .site import BuildReport, build
 
 COMMANDS = ("build", "serve", "check")
 
@@ -32,6 +33,8 @@ def make_parser() -> argparse.ArgumentParser:
     paths.add_argument("--base-url", help="URL the site will be published at, e.g. https://example.org/briefings/")
     paths.add_argument("--drafts", action="store_true", help="include briefings marked `draft: true`")
     paths.add_argument("-q", "--quiet", action="store_true", help="print errors and warnings only")
+    paths.add_argument("-j", "--jobs", type=positive, default=os.cpu_count() or 1, metavar="N",
+                       help="analyse briefings in N processes (default: this machine's cores); output is the same")
     commands.add_parser("build", parents=[paths], help="ingest new seeds into content/, then build the site (default)")
     serve = commands.add_parser("serve", parents=[paths], help="build, serve on 127.0.0.1 and rebuild on every change")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
@@ -39,6 +42,16 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--poll", action="store_true", help="poll for changes instead of inotify (network and container mounts)")
     commands.add_parser("check", parents=[paths], help="validate content and check the built site's links")
     return parser
+
+
+def positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return value
 
 
 def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
@@ -89,6 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_check(config: Config, arguments: argparse.Namespace) -> int:
+    from .check import check  # BeautifulSoup loads only when checking
+
     report, problems = check(config)
     for item in report.warnings + problems:
         print(item, file=sys.stderr)
@@ -98,13 +113,51 @@ def run_check(config: Config, arguments: argparse.Namespace) -> int:
 
 
 def run_build(config: Config, arguments: argparse.Namespace) -> int:
-    report = build(config, drafts=arguments.drafts)
+    bar = ProgressBar() if not arguments.quiet and ProgressBar.wanted() else None
+    try:
+        report = build(config, drafts=arguments.drafts, jobs=arguments.jobs, progress=bar)
+    finally:
+        if bar:
+            bar.close()
     for warning in report.warnings:
         print(warning, file=sys.stderr)
     if not arguments.quiet:
         for message in report.messages:
             print(message)
-        hidden = f", {report.drafts_hidden} draft(s) hidden" if report.drafts_hidden else ""
-        print(f"built {report.briefings} briefing(s), {report.quotes} quotes, {report.sources} sources{hidden} "
-              f"into {display_path(config.output)}/ in {report.seconds:.2f} s")
+        print(summary(report, config))
     return 0
+
+
+def summary(report: BuildReport, config: Config) -> str:
+    """One line, always the same shape: "built 1,000 briefings, 3 changed, in 0.84 s"."""
+    noun = "briefing" if report.briefings == 1 else "briefings"
+    changed = "nothing changed" if report.unchanged else f"{report.changed:,} changed"
+    hidden = f", {report.drafts_hidden:,} draft(s) hidden" if report.drafts_hidden else ""
+    return (f"built {report.briefings:,} {noun}, {changed}, {report.quotes:,} quotes, {report.sources:,} sources"
+            f"{hidden}, into {display_path(config.output)}/ in {report.seconds:.2f} s")
+
+
+class ProgressBar:
+    """A one-line bar on a terminal, for builds long enough to wonder about."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.shown = False
+
+    @staticmethod
+    def wanted() -> bool:
+        return sys.stderr.isatty() and not os.environ.get("CI")
+
+    def __call__(self, done: int, total: int) -> None:
+        if time.perf_counter() - self.started < 0.5 or (done % 10 and done != total):
+            return  # short builds need no bar, and redrawing every item costs time
+        width = 30
+        filled = width * done // max(total, 1)
+        sys.stderr.write(f"\ranalysing [{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,}")
+        sys.stderr.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()

@@ -37,6 +37,7 @@ class AnalysedBriefing:
     body: RenderedBody
     analysis: Analysis
     quotes: list[QuoteEntry]
+    key: str = ""  # SHA-256 of the content file: what the analysis was made from
 
 
 @dataclass

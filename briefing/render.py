@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from .cache import fingerprint
 from .config import Config
 from .index import AnalysedBriefing, SiteIndex
 
@@ -90,34 +92,76 @@ class Renderer:
         return path, html.encode("utf-8")
 
 
-def render_site(config: Config, renderer: Renderer, analysed: list[AnalysedBriefing], index: SiteIndex) -> dict[str, bytes]:
-    """Every page and data file of the site."""
+Unchanged = Callable[[str, str], bool]
+
+
+def render_site(
+    config: Config,
+    renderer: Renderer,
+    analysed: list[AnalysedBriefing],
+    index: SiteIndex,
+    unchanged: Unchanged = lambda path, print_: False,
+) -> dict[str, bytes | None]:
+    """Every page and data file of the site.
+
+    Briefing and speaker pages whose fingerprint ``unchanged(path, fingerprint)``
+    accepts map to None: the published copy is still right and is kept."""
     listed = sorted(analysed, key=lambda a: (a.briefing.date or date.min, a.briefing.slug), reverse=True)
-    files: dict[str, bytes] = {}
+    files: dict[str, bytes | None] = {}
 
-    def add(item: tuple[str, bytes]) -> None:
-        files[item[0]] = item[1]
+    def add(path: str, print_: str, make: Callable[[], bytes]) -> None:
+        # Fingerprinting what a page shows is far cheaper than rendering it again.
+        files[path] = None if unchanged(path, print_) else make()
 
-    add(renderer.page("index.html", "index.html", briefings=listed))
+    def page(template: str, path: str, print_: str, **context: Any) -> None:
+        add(path, print_, lambda: renderer.page(template, path, **context)[1])
+
+    listing = fingerprint([(a.briefing.slug, a.briefing.title, a.briefing.meta, len(a.quotes)) for a in listed])
+    quotes_print = fingerprint([speaker_fingerprint(s) for s in index.speakers])
+    sources_print = fingerprint([(s.id, s.name, s.kind, s.description, s.acronym, s.articles, len(s.quotes))
+                                 for s in index.sources])
+    page("index.html", "index.html", listing, briefings=listed)
     for item in listed:
         sources = [index.by_name[s.name] for s in item.analysis.sources if s.name in index.by_name]
-        add(renderer.page("briefing.html", f"{item.briefing.slug}/index.html",
-                          item=item, briefing=item.briefing, body=Markup(item.body.html),
-                          sources=sources, index=index, json_ld=news_article(config, item)))
-    add(renderer.page("quotes.html", "quotes/index.html", index=index))
-    add(renderer.page("sources.html", "sources/index.html", index=index))
-    for source in index.sources:
-        if source.quotes:
-            add(renderer.page("speaker.html", f"{source.path}index.html", source=source, index=index))
-    add(renderer.page("404.html", "404.html"))
-    add(renderer.page("feed.xml", "feed.xml", briefings=listed, updated=_latest(listed)))
-    add(renderer.page("sitemap.xml", "sitemap.xml", pages=_sitemap(listed, index), updated=_latest(listed)))
+        page("briefing.html", f"{item.briefing.slug}/index.html", briefing_fingerprint(item, sources, index),
+             item=item, briefing=item.briefing, body=Markup(item.body.html),
+             sources=sources, index=index, json_ld=news_article(config, item))
+    page("quotes.html", "quotes/index.html", quotes_print, index=index)
+    page("sources.html", "sources/index.html", sources_print, index=index)
+    for source in index.speakers:
+        page("speaker.html", f"{source.path}index.html", speaker_fingerprint(source), source=source, index=index)
+    page("search.html", "search/index.html", "")
+    page("404.html", "404.html", "")
+    page("feed.xml", "feed.xml", listing, briefings=listed, updated=_latest(listed))
+    page("sitemap.xml", "sitemap.xml", fingerprint(listing, quotes_print),
+         pages=_sitemap(listed, index), updated=_latest(listed))
     files["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {absolute(config, 'sitemap.xml')}\n".encode()
-    files["quotes.json"] = _json({"quotes": [quote_record(config, q) for q in index.quotes]})
-    files["sources.json"] = _json({"sources": [source_record(s) for s in index.sources]})
+    every_quote = fingerprint([(q.id, q.text, q.speaker, q.path, q.section, q.partial) for q in index.quotes])
+    add("quotes.json", every_quote, lambda: _json({"quotes": [quote_record(config, q) for q in index.quotes]}))
+    add("sources.json", fingerprint(sources_print, every_quote),
+        lambda: _json({"sources": [source_record(s) for s in index.sources]}))
     for asset in renderer.assets.values():
         files[asset.path] = asset.source.read_bytes()
     return files
+
+
+def briefing_fingerprint(item: AnalysedBriefing, sources: list[Any], index: SiteIndex) -> str:
+    """What a briefing page shows beyond its own file: how the site names its sources."""
+    cited = [(s.name, s.id, s.kind, s.description, s.acronym, bool(s.quotes)) for s in sources]
+    speakers = [(q.speaker, index.by_name[q.speaker].id) for q in item.quotes if q.speaker in index.by_name]
+    return fingerprint(item.key, cited, speakers, [q.speaker for q in item.quotes])
+
+
+def speaker_fingerprint(source: Any) -> str:
+    quotes = [(q.id, q.text, q.title, q.path, q.section, q.partial) for q in source.quotes]
+    return fingerprint(source.name, source.id, source.kind, source.description, len(source.articles), quotes)
+
+
+def render_version(config: Config, layouts: Path, assets: dict[str, Asset]) -> str:
+    """Everything every page depends on: config, layouts and assets."""
+    templates = sorted((p.relative_to(layouts).as_posix(), p.read_bytes())
+                       for p in layouts.rglob("*") if p.is_file() and p.suffix in (".html", ".xml"))
+    return fingerprint(repr(config), templates, sorted((k, a.path) for k, a in assets.items()))
 
 
 def absolute(config: Config, path: str) -> str:
@@ -192,4 +236,5 @@ def source_record(source: Any) -> dict[str, Any]:
 
 
 def _json(data: Any) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    # Compact: the C encoder is many times faster than the indenting Python one.
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")

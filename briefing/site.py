@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import jinja2
 
-from .analysis import analyse
+from .analysis import Analysis, analyse
+from .cache import BuildCache, fingerprint
 from .catalog import Catalog, check_unique_slugs, read_catalog
 from .config import Config
 from .content import SEED_UPDATE_SUFFIX, Briefing, read_briefing
 from .corrections import apply_corrections, read_corrections
 from .index import AnalysedBriefing, build_index, quote_entries, unify_speakers
-from .ingest import ingest
+from .ingest import ingest, sha256
 from .lock import build_lock
-from .markup import BodyRenderer, Paragraph, QuoteMark
-from .output import guard_output, write_site
+from .markup import BodyRenderer, Paragraph, QuoteMark, RenderedBody
+from .output import MARKER, guard_output, write_site
 from .problems import BuildError, Problem, problem
-from .render import Renderer, collect_assets, make_environment, render_site
+from .render import Renderer, collect_assets, make_environment, render_site, render_version
 from .search import index_site
 
 
@@ -29,37 +34,66 @@ class BuildReport:
     drafts_hidden: int = 0
     quotes: int = 0
     sources: int = 0
+    changed: int = 0  # briefings analysed in this build (the others came from the cache)
+    pages_written: int = 0
+    unchanged: bool = False  # nothing to do: the published site is already up to date
     seconds: float = 0.0
     messages: list[str] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
 
 
-def load_briefings(config: Config, report: BuildReport, *, write_content: bool = True) -> list[Briefing]:
-    """Content files, after ingesting new or changed seeds into them.
+Progress = Callable[[int, int], None]
+
+
+def load_briefings(
+    config: Config, report: BuildReport, cache: BuildCache | None = None, *, write_content: bool = True
+) -> tuple[list[Briefing], dict[Path, str]]:
+    """Content files (with the SHA-256 of each), after ingesting new or changed seeds.
 
     With ``write_content`` false (``check``) the fresh conversions are used in memory
     and ``content/`` is left alone."""
-    catalog = read_catalog(config.content)
+    catalog = read_catalog(config.content, cache)
     _stop_on_errors(catalog.problems, report)
+    if cache is not None and _seeds_unchanged(config, catalog.briefings, cache):
+        return catalog.briefings, catalog.hashes
     writes, problems = ingest(config.seeds, config.content, catalog.briefings, catalog.hashes,
                               day_first=config.day_first, dry_run=not write_content)
     report.warnings += problems
     report.messages += [w.message for w in writes if w.message]
     changed = {w.path: w.text for w in writes if not w.path.name.endswith(SEED_UPDATE_SUFFIX)}
     if not changed:
-        return catalog.briefings
-    merged = Catalog([b for b in catalog.briefings if b.path not in changed], {}, [])
+        return catalog.briefings, catalog.hashes
+    merged = Catalog([b for b in catalog.briefings if b.path not in changed], dict(catalog.hashes), [])
     for path, text in changed.items():
         briefing, found = read_briefing(text, path)
         merged.problems.extend(found)
+        merged.hashes[path] = sha256(text.encode())
         if briefing is not None:
             merged.briefings.append(briefing)
     check_unique_slugs(merged.briefings, merged.problems)
     _stop_on_errors(merged.problems, report)
-    return merged.briefings
+    return merged.briefings, merged.hashes
 
 
-def analyse_briefing(briefing: Briefing, renderer: BodyRenderer) -> tuple[AnalysedBriefing, list[Problem]]:
+def _seeds_unchanged(config: Config, briefings: list[Briefing], cache: BuildCache) -> bool:
+    """Every seed already ingested at its current version, judged without reading any seed
+    whose stat signature is unchanged; then ingest has nothing to do."""
+    if not config.seeds.is_dir():
+        return True
+    ingested = {b.get("seed"): b.get("seed_sha256") for b in briefings}
+    for path in config.seeds.glob("*.txt"):
+        if path.name.startswith("."):
+            continue
+        try:
+            digest, _ = cache.file_digest(path)
+        except OSError:
+            return False  # let ingest report it
+        if ingested.get(path.name) != digest:
+            return False
+    return True
+
+
+def analyse_briefing(briefing: Briefing, renderer: BodyRenderer) -> tuple[RenderedBody, Analysis, list[Problem]]:
     """Markdown to HTML, quotations and sources found, editors' corrections applied."""
     corrections, problems = read_corrections(briefing.get("attribution"), briefing.front_matter, briefing.path)
     found = {}
@@ -76,44 +110,142 @@ def analyse_briefing(briefing: Briefing, renderer: BodyRenderer) -> tuple[Analys
         return marks
 
     body = renderer.render(briefing.body, annotate)
-    analysis = found["analysis"]
-    return AnalysedBriefing(briefing, body, analysis, quote_entries(briefing, body, analysis)), problems
+    return body, found["analysis"], problems
 
 
-def build(config: Config, *, drafts: bool = False, write_content: bool = True) -> BuildReport:
-    """Build the whole site into ``config.output``; raises BuildError, output untouched."""
+# Work handed to forked worker processes: set before the pool starts, inherited, never pickled.
+_PENDING: list[Briefing] = []
+_WORKER_RENDERER: list[BodyRenderer] = []
+
+
+def _analyse_pending(position: int) -> tuple[RenderedBody, Analysis, list[Problem]]:
+    if not _WORKER_RENDERER:
+        _WORKER_RENDERER.append(BodyRenderer())
+    return analyse_briefing(_PENDING[position], _WORKER_RENDERER[0])
+
+
+def analyse_all(briefings: list[Briefing], jobs: int, progress: Progress | None = None) -> list[Any]:
+    """Analyse briefings, across ``jobs`` processes when there are enough to be worth it.
+    The result is the same, in the same order, whatever ``jobs`` is."""
+    results: list[Any] = []
+    if jobs > 1 and len(briefings) >= PARALLEL_THRESHOLD:
+        _PENDING[:] = briefings
+        try:
+            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                chunk = max(1, min(64, len(briefings) // (jobs * 8)))
+                for result in pool.imap(_analyse_pending, range(len(briefings)), chunksize=chunk):
+                    results.append(result)
+                    if progress:
+                        progress(len(results), len(briefings))
+        finally:
+            _PENDING.clear()
+        return results
+    renderer = BodyRenderer()
+    for briefing in briefings:
+        results.append(analyse_briefing(briefing, renderer))
+        if progress:
+            progress(len(results), len(briefings))
+    return results
+
+
+PARALLEL_THRESHOLD = 24  # below this, starting processes costs more than it saves
+
+
+def build(
+    config: Config,
+    *,
+    drafts: bool = False,
+    write_content: bool = True,
+    jobs: int = 1,
+    use_cache: bool = True,
+    progress: Progress | None = None,
+    search: bool = True,
+) -> BuildReport:
+    """Build the whole site into ``config.output``; raises BuildError, output untouched.
+
+    ``search`` false keeps the published search index instead of rebuilding it."""
     with build_lock(config.output):
-        return _build(config, drafts=drafts, write_content=write_content)
+        cache = BuildCache.open(config.root, config.output) if use_cache else None
+        return _build(config, cache, drafts=drafts, write_content=write_content, jobs=jobs, progress=progress,
+                      search=search)
 
 
-def _build(config: Config, *, drafts: bool, write_content: bool) -> BuildReport:
+def _build(
+    config: Config, cache: BuildCache | None, *, drafts: bool, write_content: bool, jobs: int,
+    progress: Progress | None, search: bool,
+) -> BuildReport:
     started = time.perf_counter()
     report = BuildReport()
     guard_output(config.output)
-    briefings = load_briefings(config, report, write_content=write_content)
+    briefings, digests = load_briefings(config, report, cache, write_content=write_content)
     shown = [b for b in briefings if drafts or not b.draft]
     report.drafts_hidden = len(briefings) - len(shown)
 
-    body_renderer = BodyRenderer()
-    analysed = []
-    problems: list[Problem] = []
+    try:
+        environment = make_environment(config.layouts)
+        assets = collect_assets(config.layouts)
+        version = render_version(config, config.layouts, assets)
+    except jinja2.TemplateError as error:
+        raise BuildError([template_problem(error, config)]) from None
+    keys = {b.path: fingerprint(str(b.path), digests.get(b.path, "")) for b in shown}
+    site_print = fingerprint(version, drafts, sorted(keys.values()))
+    if cache is not None and cache.site == site_print and (config.output / MARKER).is_file() and cache.summary:
+        cache.pages = cache.previous_pages
+        cache.save()
+        return _unchanged_report(report, cache.summary, started)
+
+    analyses = cache.analyses if cache is not None else {}
+    todo = [b for b in shown if keys[b.path] not in analyses]
+    for briefing, result in zip(todo, analyse_all(todo, jobs, progress), strict=True):
+        analyses[keys[briefing.path]] = result
+    report.changed = len(todo)
+    if cache is not None:  # keep what the current briefings need, nothing older
+        cache.analyses = {keys[b.path]: analyses[keys[b.path]] for b in shown}
+    analysed, problems = [], []
     for briefing in shown:
-        item, found = analyse_briefing(briefing, body_renderer)
-        analysed.append(item)
+        body, analysis, found = analyses[keys[briefing.path]]
         problems += found
+        analysed.append(AnalysedBriefing(briefing, body, analysis, quote_entries(briefing, body, analysis),
+                                         keys[briefing.path]))
     _stop_on_errors(problems, report)
     unify_speakers(analysed)
     index = build_index(analysed)
 
+    def unchanged(path: str, print_: str) -> bool:
+        return cache is not None and cache.unchanged_page(path, fingerprint(version, print_), config.output)
+
     try:
-        renderer = Renderer(config, make_environment(config.layouts), collect_assets(config.layouts))
-        files = render_site(config, renderer, analysed, index)
+        files = render_site(config, Renderer(config, environment, assets), analysed, index, unchanged)
     except jinja2.TemplateError as error:
         raise BuildError([template_problem(error, config)]) from None
-    write_site(config.output, files, finish=index_site)
+    pages_changed = cache is None or any(data is not None for path, data in files.items() if path.endswith(".html"))
+    kept = [] if search and pages_changed else _published_files(config.output, "pagefind")
+    # The published search index is kept when no page changed (it is still exact), or when
+    # the caller asked for no indexing (`serve` after its first build: speed over freshness).
+    files.update(dict.fromkeys(kept))
+    write_site(config.output, files, finish=None if kept or not search else index_site)
     report.briefings = len(analysed)
     report.quotes = len(index.quotes)
     report.sources = len(index.sources)
+    report.pages_written = sum(1 for data in files.values() if data is not None)
+    if cache is not None:
+        cache.site = site_print
+        cache.summary = (report.briefings, report.drafts_hidden, report.quotes, report.sources,
+                         [w for w in report.warnings])
+        cache.save()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _published_files(output: Path, folder: str) -> list[str]:
+    root = output / folder
+    return [p.relative_to(output).as_posix() for p in root.rglob("*") if p.is_file()] if root.is_dir() else []
+
+
+def _unchanged_report(report: BuildReport, summary: Any, started: float) -> BuildReport:
+    report.briefings, report.drafts_hidden, report.quotes, report.sources, warnings = summary
+    report.warnings += [w for w in warnings if w not in report.warnings]
+    report.unchanged = True
     report.seconds = time.perf_counter() - started
     return report
 

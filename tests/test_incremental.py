@@ -1,0 +1,108 @@
+"""Incremental and parallel builds give exactly the site a clean build gives."""
+
+from __future__ import annotations
+
+import random
+import shutil
+
+from conftest import REPO, tree_digest
+
+SPEAKERS = [("Ilse Marek", "director of the river authority"), ("Tomas Arvel", "the interior minister"),
+            ("Hana Petrisk", "a hydrologist at Lumen Polytechnic"), ("Oren Sallis", "mayor of Varn")]
+WORDS = "river dam flood town bridge council water level rain gates engineers valley road night".split()
+
+
+def briefing_text(number: int, rng: random.Random) -> str:
+    paragraphs = []
+    for section in ("Why now?", "What comes next?"):
+        paragraphs.append(f"## {section}")
+        for _ in range(4):
+            name, role = rng.choice(SPEAKERS)
+            words = " ".join(rng.choice(WORDS) for _ in range(12))
+            paragraphs.append(f"The {words} rose again. “The {words} will hold,” said {name}, {role}.")
+    return (f"---\ntitle: Generated briefing {number}\ndek: A generated dek {number}.\n"
+            f"date: 2031-{1 + number % 12:02d}-{1 + number % 28:02d}\nslug: generated-{number}\n---\n\n"
+            + "\n\n".join(paragraphs) + "\n")
+
+
+def make_site(project, count: int = 40) -> None:
+    rng = random.Random(7)
+    project.content.mkdir(exist_ok=True)
+    for number in range(count):
+        (project.content / f"generated-{number}.md").write_text(briefing_text(number, rng), encoding="utf-8")
+
+
+def clean_build(project, run, *options: str) -> dict[str, str]:
+    shutil.rmtree(project.output, ignore_errors=True)
+    shutil.rmtree(project.root / ".briefing-cache", ignore_errors=True)
+    result = run("build", "-q", *options)
+    assert result.code == 0, result.err
+    return tree_digest(project.output)
+
+
+def test_a_build_with_nothing_changed_does_nothing(project, run):
+    make_site(project)
+    assert run("build", "-j", "1").code == 0
+    before = {p: p.stat().st_mtime_ns for p in project.output.rglob("*")}
+    result = run("build", "-j", "1")
+    assert "40 briefings, nothing changed" in result.out
+    assert {p: p.stat().st_mtime_ns for p in project.output.rglob("*")} == before
+
+
+def test_one_edit_reanalyses_one_briefing_and_matches_a_clean_build(project, run):
+    make_site(project)
+    assert run("build", "-j", "1").code == 0
+    edited = project.content / "generated-3.md"
+    edited.write_text(edited.read_text().replace("## What comes next?", "A new paragraph, said nobody.\n\n"
+                                                 "## What comes next?"), encoding="utf-8")
+    result = run("build", "-j", "1")
+    assert "1 changed" in result.out, result.out
+    incremental = tree_digest(project.output)
+    assert incremental == clean_build(project, run, "-j", "1")
+
+
+def test_edits_renames_deletions_and_layout_changes_match_clean_builds(project, run):
+    make_site(project)
+    assert run("build", "-q").code == 0
+    # A speaker's description changes in one briefing: pages of other briefings show it too.
+    first = project.content / "generated-0.md"
+    first.write_text(first.read_text().replace("director of the river authority",
+                                               "director general of the river authority"), encoding="utf-8")
+    (project.content / "generated-5.md").unlink()
+    (project.content / "generated-6.md").rename(project.content / "renamed-6.md")
+    layout = project.root / "layouts" / "briefing.html"
+    layout.write_text(layout.read_text().replace("Who said what", "Who said what, in order"), encoding="utf-8")
+    assert run("build", "-q").code == 0
+    incremental = tree_digest(project.output)
+    assert not (project.output / "generated-5").exists()
+    assert "Who said what, in order" in project.page("generated-9/index.html")
+    assert incremental == clean_build(project, run)
+
+
+def test_parallel_output_is_identical_to_serial(project, run):
+    make_site(project, count=60)
+    serial = clean_build(project, run, "-j", "1")
+    assert clean_build(project, run, "-j", "2") == serial
+
+
+def test_a_damaged_cache_only_costs_a_cold_build(project, run):
+    make_site(project, count=5)
+    assert run("build", "-q").code == 0
+    for cache in (project.root / ".briefing-cache").glob("*.pickle"):
+        cache.write_bytes(b"not a pickle")
+    result = run("build")
+    assert result.code == 0, result.err
+    assert "5 changed" in result.out
+
+
+def test_the_sample_site_rebuilds_identically(tmp_path, run, monkeypatch):
+    site = tmp_path / "site"
+    for folder in ("seeds", "content", "layouts"):
+        shutil.copytree(REPO / folder, site / folder)
+    shutil.copy(REPO / "config.yaml", site)
+    monkeypatch.chdir(site)
+    assert run("build", "-q").code == 0
+    first = tree_digest(site / "output")
+    shutil.rmtree(site / ".briefing-cache")
+    assert run("build", "-q").code == 0
+    assert tree_digest(site / "output") == first
