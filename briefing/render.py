@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from markupsafe import Markup
 from .cache import fingerprint
 from .config import Config
 from .index import AnalysedBriefing, SiteIndex
+from .parallel import run_all
 
 STATIC_DIR = "static"
 
@@ -91,6 +93,9 @@ class Renderer:
             canonical=absolute(self.config, path.removesuffix("index.html")), **context)
         return path, html.encode("utf-8")
 
+    def page_bytes(self, template: str, path: str, **context: Any) -> bytes:
+        return self.page(template, path, **context)[1]
+
 
 Unchanged = Callable[[str, str], bool]
 
@@ -101,6 +106,7 @@ def render_site(
     analysed: list[AnalysedBriefing],
     index: SiteIndex,
     unchanged: Unchanged = lambda path, print_: False,
+    jobs: int = 1,
 ) -> dict[str, bytes | None]:
     """Every page and data file of the site.
 
@@ -109,9 +115,16 @@ def render_site(
     listed = sorted(analysed, key=lambda a: (a.briefing.date or date.min, a.briefing.slug), reverse=True)
     files: dict[str, bytes | None] = {}
 
+    later: dict[str, Callable[[], bytes]] = {}
+
     def add(path: str, print_: str, make: Callable[[], bytes]) -> None:
         # Fingerprinting what a page shows is far cheaper than rendering it again.
         files[path] = None if unchanged(path, print_) else make()
+
+    def add_later(path: str, print_: str, make: Callable[[], bytes]) -> None:
+        files[path] = None
+        if not unchanged(path, print_):
+            later[path] = make
 
     def page(template: str, path: str, print_: str, **context: Any) -> None:
         add(path, print_, lambda: renderer.page(template, path, **context)[1])
@@ -123,9 +136,10 @@ def render_site(
     page("index.html", "index.html", listing, briefings=listed)
     for item in listed:
         sources = [index.by_name[s.name] for s in item.analysis.sources if s.name in index.by_name]
-        page("briefing.html", f"{item.briefing.slug}/index.html", briefing_fingerprint(item, sources, index),
-             item=item, briefing=item.briefing, body=Markup(item.body.html),
-             sources=sources, index=index, json_ld=news_article(config, item))
+        path = f"{item.briefing.slug}/index.html"
+        add_later(path, briefing_fingerprint(item, sources, index), partial(
+            renderer.page_bytes, "briefing.html", path, item=item, briefing=item.briefing,
+            body=Markup(item.body.html), sources=sources, index=index, json_ld=news_article(config, item)))
     page("quotes.html", "quotes/index.html", quotes_print, index=index)
     page("sources.html", "sources/index.html", sources_print, index=index)
     for source in index.speakers:
@@ -142,6 +156,8 @@ def render_site(
         lambda: _json({"sources": [source_record(s) for s in index.sources]}))
     for asset in renderer.assets.values():
         files[asset.path] = asset.source.read_bytes()
+    # Briefing pages are most of the work and independent of each other.
+    files.update(zip(later, run_all(list(later.values()), jobs), strict=True))
     return files
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import multiprocessing
+import functools
 import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from .ingest import ingest, sha256
 from .lock import build_lock
 from .markup import BodyRenderer, Paragraph, QuoteMark, RenderedBody
 from .output import MARKER, guard_output, write_site
+from .parallel import run_all
 from .problems import BuildError, Problem, problem
 from .render import Renderer, collect_assets, make_environment, render_site, render_version
 from .search import index_site
@@ -113,42 +115,15 @@ def analyse_briefing(briefing: Briefing, renderer: BodyRenderer) -> tuple[Render
     return body, found["analysis"], problems
 
 
-# Work handed to forked worker processes: set before the pool starts, inherited, never pickled.
-_PENDING: list[Briefing] = []
-_WORKER_RENDERER: list[BodyRenderer] = []
-
-
-def _analyse_pending(position: int) -> tuple[RenderedBody, Analysis, list[Problem]]:
-    if not _WORKER_RENDERER:
-        _WORKER_RENDERER.append(BodyRenderer())
-    return analyse_briefing(_PENDING[position], _WORKER_RENDERER[0])
-
-
 def analyse_all(briefings: list[Briefing], jobs: int, progress: Progress | None = None) -> list[Any]:
-    """Analyse briefings, across ``jobs`` processes when there are enough to be worth it.
-    The result is the same, in the same order, whatever ``jobs`` is."""
-    results: list[Any] = []
-    if jobs > 1 and len(briefings) >= PARALLEL_THRESHOLD:
-        _PENDING[:] = briefings
-        try:
-            with multiprocessing.get_context("fork").Pool(jobs) as pool:
-                chunk = max(1, min(64, len(briefings) // (jobs * 8)))
-                for result in pool.imap(_analyse_pending, range(len(briefings)), chunksize=chunk):
-                    results.append(result)
-                    if progress:
-                        progress(len(results), len(briefings))
-        finally:
-            _PENDING.clear()
-        return results
-    renderer = BodyRenderer()
-    for briefing in briefings:
-        results.append(analyse_briefing(briefing, renderer))
-        if progress:
-            progress(len(results), len(briefings))
-    return results
+    """Analyse briefings, across ``jobs`` processes when there are enough to be worth it."""
+    renderer = _body_renderer()
+    return run_all([partial(analyse_briefing, b, renderer) for b in briefings], jobs, progress)
 
 
-PARALLEL_THRESHOLD = 24  # below this, starting processes costs more than it saves
+@functools.cache
+def _body_renderer() -> BodyRenderer:
+    return BodyRenderer()  # one per process: forked workers get their own copy
 
 
 def build(
@@ -215,7 +190,7 @@ def _build(
         return cache is not None and cache.unchanged_page(path, fingerprint(version, print_), config.output)
 
     try:
-        files = render_site(config, Renderer(config, environment, assets), analysed, index, unchanged)
+        files = render_site(config, Renderer(config, environment, assets), analysed, index, unchanged, jobs)
     except jinja2.TemplateError as error:
         raise BuildError([template_problem(error, config)]) from None
     pages_changed = cache is None or any(data is not None for path, data in files.items() if path.endswith(".html"))
