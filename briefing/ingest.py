@@ -138,14 +138,24 @@ def ingest(
     if any(not p.warning for p in problems):
         raise BuildError(problems)
     if writes and not dry_run:
-        content_dir.mkdir(parents=True, exist_ok=True)
-        for write in writes:
-            if write.path.exists() and write.path.read_text(encoding="utf-8") == write.text:
-                continue
-            write_atomic(write.path, write.text)
-            if not write.path.name.endswith(SEED_UPDATE_SUFFIX):
-                record[write.path.name] = sha256(write.text.encode())
-        write_atomic(content_dir / RECORD_NAME, json.dumps(record, indent=1, sort_keys=True) + "\n")
+        target = content_dir
+        try:
+            content_dir.mkdir(parents=True, exist_ok=True)
+            for write in writes:
+                target = write.path
+                if write.path.exists() and write.path.read_text(encoding="utf-8") == write.text:
+                    continue
+                write_atomic(write.path, write.text)
+                if not write.path.name.endswith(SEED_UPDATE_SUFFIX):
+                    record[write.path.name] = sha256(write.text.encode())
+            target = content_dir / RECORD_NAME
+            write_atomic(target, json.dumps(record, indent=1, sort_keys=True) + "\n")
+        except OSError as error:
+            # Full or read-only disk: files already written are complete (atomic), the rest
+            # are not written; the record is only ever replaced whole.
+            raise BuildError(problems + [problem(
+                target, 1, f"cannot write this content file ({error.strerror or error}): "
+                           "free some space or make the content folder writable, then build again")]) from None
     return writes, problems
 
 

@@ -18,9 +18,14 @@ def build_lock(output: Path) -> Iterator[None]:
     The lock is an ``flock`` on a small file, so it disappears with the process:
     a build that was killed never leaves a stale lock behind."""
     output = output.resolve()
-    output.parent.mkdir(parents=True, exist_ok=True)
     path = output.with_name(f".{output.name}.lock")
-    handle = open(path, "a+")  # noqa: SIM115 - held open for the whole build
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(path, "a+")  # noqa: SIM115 - held open for the whole build
+    except OSError as error:
+        # A read-only or full disk, or a parent that is a file: say so, without a traceback.
+        raise BuildError([problem(output, 1, f"cannot build into this folder ({error.strerror or error}): "
+                                             "choose a writable folder with --output")]) from None
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -19,6 +19,10 @@ from markdown.treeprocessors import Treeprocessor
 from .slugs import slugify
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+# Python-Markdown's serializer leaves `&` alone when an entity follows (`&#106;`, `&amp;`), so
+# the browser would decode text that was meant literally: `&#106;avascript:` in a link is a
+# script URL, `&lt;` in a paragraph shows as `<`.  We escape those `&` ourselves.
+_ENTITY_AMP = re.compile(r"&(?=(?:#[0-9]+|#x[0-9a-f]+|[0-9a-z]+);)", re.I)
 _SAFE_URL = re.compile(r"^(?:https?:|mailto:|#|/|\.{0,2}/|[^:/?#]*(?:[/?#]|$))", re.I)
 
 
@@ -88,6 +92,26 @@ class _BodyProcessor(Treeprocessor):
             for mark in sorted(self.annotate(self.paragraphs), key=lambda m: (m.paragraph, -m.start)):
                 if 0 <= mark.paragraph < len(self.elements):
                     _wrap(self.elements[mark.paragraph], mark)
+        for element in root.iter():
+            _escape_entity_amps(element)
+
+
+def _escape_entity_amps(element: etree.Element) -> None:
+    """Make every `&` literal in the HTML (code is escaped by Markdown itself)."""
+    if element.text and element.tag not in ("code", "pre"):
+        element.text = _literal_amps(element.text)
+    if element.tail:
+        element.tail = _literal_amps(element.tail)
+    for name, value in element.attrib.items():
+        element.set(name, _ENTITY_AMP.sub("&amp;", value))
+
+
+def _literal_amps(text: str) -> str:
+    if "&" not in text:
+        return text
+    escaped = _ENTITY_AMP.sub("&amp;", text)
+    # AtomicString (text Markdown must not touch again) stays atomic.
+    return type(text)(escaped) if isinstance(text, markdown.util.AtomicString) else escaped
 
 
 def _unique(candidate: str, taken: set[str]) -> str:
@@ -151,8 +175,11 @@ class BodyRenderer:
 
     def render(self, text: str, annotate: Annotate | None = None) -> RenderedBody:
         self._processor.annotate = annotate
+        self._processor.paragraphs, self._processor.headings, self._processor.elements = [], [], []
         try:
             html = self._md.reset().convert(text)
+            if not text.strip() and annotate is not None:
+                annotate([])  # Markdown returns early on an empty body, without our processor
         finally:
             self._processor.annotate = None
         return RenderedBody(html, tuple(self._processor.paragraphs), tuple(self._processor.headings))

@@ -46,21 +46,63 @@ def write_site(output: Path, files: dict[str, bytes | None], finish: Callable[[P
         (staging / MARKER).write_text("This folder is built by Briefing and replaced on every build.\n")
         if finish is not None:
             finish(staging)
-        if output.exists():
-            os.replace(output, retired)
-        os.replace(staging, output)
+        _swap(staging, output, retired)
     except OSError as error:
         raise BuildError([problem(output, 1, f"cannot write the site: {error.strerror or error}")]) from None
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        _remove_later(staging)
         _remove_later(retired)
 
 
+def _swap(staging: Path, output: Path, retired: Path) -> None:
+    """Put ``staging`` at ``output`` in one step; the old site ends up at ``retired``.
+
+    Linux exchanges the two folders atomically (renameat2 RENAME_EXCHANGE), so there is no
+    moment without a site.  Elsewhere it takes two renames, and a failure of the second
+    puts the old site back."""
+    if not output.exists():
+        os.replace(staging, output)
+        return
+    if _exchange(staging, output):
+        return  # staging now holds the old site; the caller removes it
+    os.replace(output, retired)
+    try:
+        os.replace(staging, output)
+    except OSError:
+        os.replace(retired, output)
+        raise
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange) == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: this file system cannot exchange
+        return False
+    raise OSError(error, os.strerror(error), str(second))
+
+
 def _remove_leftovers(output: Path) -> None:
-    """Staging and retired folders of builds that were killed: never published, safe to go."""
+    """Staging and retired folders of builds that were killed: never published, safe to go.
+
+    The one exception: a build killed between the two renames of a non-atomic swap leaves
+    no site at all, and its retired folder is then the last good site: it is put back."""
     for leftover in output.parent.glob(f".{output.name}.staging-*"):
         shutil.rmtree(leftover, ignore_errors=True)
-    for leftover in output.parent.glob(f".{output.name}.old-*"):
+    for leftover in sorted(output.parent.glob(f".{output.name}.old-*")):
+        if not output.exists() and (leftover / MARKER).is_file():
+            os.replace(leftover, output)
+            continue
         shutil.rmtree(leftover, ignore_errors=True)
 
 

@@ -53,7 +53,8 @@ class Article:
 # --- decoding -------------------------------------------------------------------------
 
 # Invisible characters that browsers leave in pasted text; they never carry words.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad"), None)
+# U+FFFE and U+FFFF are not characters at all (and not allowed in XML, so not in the feed).
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad\ufffe\uffff"), None)
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u202f\u2007\u2009\u3000\t\f\v"), " ")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -69,7 +70,8 @@ def decode_seed(data: bytes) -> str:
     if b"\x00" in data[:8192] and not _looks_like_utf16(data):
         raise SeedError(1, "this is not a text file (it contains NUL bytes): save the article as plain text (.txt)")
     if _looks_like_utf16(data):
-        text = data.decode("utf-16")
+        # A truncated or damaged UTF-16 file still reads; the damage shows as U+FFFD.
+        text = data.decode("utf-16", errors="replace")
     else:
         try:
             text = data.decode("utf-8-sig")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -107,8 +109,10 @@ def analyse_briefing(briefing: Briefing, renderer: BodyRenderer) -> tuple[Render
         found["analysis"] = analysis
         marks = []
         for number, quote in enumerate(analysis.quotes, start=1):
-            for paragraph, start, end in quote.spans:
-                marks.append(QuoteMark(paragraph, start, end, f"q-{number}", quote.speaker))
+            # A quotation over several paragraphs is marked in each; ids stay unique.
+            for part, (paragraph, start, end) in enumerate(quote.spans, start=1):
+                mark_id = f"q-{number}" if part == 1 else f"q-{number}-{part}"
+                marks.append(QuoteMark(paragraph, start, end, mark_id, quote.speaker))
         return marks
 
     body = renderer.render(briefing.body, annotate)
@@ -139,10 +143,23 @@ def build(
     """Build the whole site into ``config.output``; raises BuildError, output untouched.
 
     ``search`` false keeps the published search index instead of rebuilding it."""
-    with build_lock(config.output):
+    with build_lock(config.output), _gc_paused():
         cache = BuildCache.open(config.root, config.output) if use_cache else None
         return _build(config, cache, drafts=drafts, write_content=write_content, jobs=jobs, progress=progress,
                       search=search)
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """A build allocates millions of short-lived objects and few cycles; the cyclic
+    collector would walk the growing heap again and again (about a third of a cold build)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _build(

@@ -46,6 +46,7 @@ class YamlDocument:
 def load_yaml(text: str) -> YamlDocument:
     """Parse one YAML document; raise :class:`YamlError` with the line on bad syntax."""
     loader = _Loader(text)
+    node = None
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
@@ -55,14 +56,31 @@ def load_yaml(text: str) -> YamlDocument:
         raise YamlError(line, _describe(error)) from None
     except yaml.YAMLError as error:
         raise YamlError(1, str(error).splitlines()[0]) from None
-    except (ValueError, TypeError, RecursionError) as error:
-        raise YamlError(1, f"unreadable YAML ({error})") from None
+    except Exception as error:  # noqa: BLE001 - PyYAML's safe constructors raise bare IndexError,
+        # ValueError, OverflowError... on values such as `!!float` with nothing after it
+        raise YamlError(_failing_line(node), f"broken YAML, a value cannot be read ({error}): "
+                                              "write it as plain text, without a `!!` tag") from None
     finally:
         loader.dispose()
     lines: dict[Path_, int] = {}
     if node is not None:
         _collect_lines(node, (), lines)
     return YamlDocument(data, lines)
+
+
+def _failing_line(node: yaml.Node | None) -> int:
+    """The line of the first top-level entry whose value cannot be constructed."""
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            loader = _Loader("")
+            try:
+                loader.construct_object(key_node, deep=True)
+                loader.construct_object(value_node, deep=True)
+            except Exception:  # noqa: BLE001 - the same errors as in load_yaml
+                return key_node.start_mark.line + 1
+            finally:
+                loader.dispose()
+    return node.start_mark.line + 1 if node is not None else 1
 
 
 def _describe(error: yaml.MarkedYAMLError) -> str:

@@ -165,3 +165,14 @@ def test_a_correction_with_the_wrong_shape_is_an_error_with_its_line(project, ru
     result = run("build")
     assert result.code == 1
     assert "content/x.md:5: give the entry `speaker: Name` or `drop: true`" in result.err
+
+
+def test_a_quotation_over_two_paragraphs_is_marked_in_both_with_unique_ids(project, run):
+    project.seed("one.txt", (
+        "Dam opens\n\nDek.\n\n1 May 2030\n\nIlse Marek, director of the river authority, spoke at dawn.\n\n"
+        "“We opened the gates before the water reached the town. It was the only choice.\n\n"
+        "“Nobody who runs a dam would have waited,” Marek said.\n"))
+    assert run("build").code == 0
+    marks = soup(project, "dam-opens/index.html").select(".body q")
+    assert [m["id"] for m in marks] == ["q-1", "q-1-2"]
+    assert {m["title"] for m in marks} == {"Quote from Ilse Marek"}
