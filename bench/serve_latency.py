@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import re
-import shutil
 import signal
 import socket
 import statistics
@@ -29,93 +27,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from generate import generate_site, make_project  # bench/generate.py, beside this file
+
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
-
-# --- a deterministic generated site, in our content format --------------------------------
-
-FIRST = ["Mara", "Tomas", "Hana", "Ilse", "Oren", "Petra", "Jonas", "Leila", "Sami", "Vera",
-         "Anton", "Nadia", "Emil", "Rosa", "Kasimir", "Yara", "Dario", "Lene", "Pavel", "Irina"]
-LAST = ["Vell", "Arvel", "Petrisk", "Dorran", "Kessely", "Marrow", "Talvik", "Ostrand", "Renn",
-        "Lazaro", "Voss", "Hallem", "Strand", "Quill", "Berrin", "Caldo", "Fenn", "Iskar"]
-PLACES = ["Varn", "Halden", "Teskara", "Drevania", "Orrin", "Mellick", "Sarro", "Kettle Bay"]
-ROLES = ["the mayor of {place}", "a spokesperson for the {place} water board",
-         "a hydrologist at the University of {place}", "a shopkeeper in {place}",
-         "the head of the {place} fire service"]
-NOUNS = ["the river", "the dam", "the council", "the relief effort", "the new levee", "the budget",
-         "the evacuation", "the inquiry", "the harvest", "the bridge"]
-VERBS = ["would be reviewed", "had been delayed", "was working", "needed more money",
-         "had surprised everyone", "would reopen next week", "was not enough"]
-SECTIONS = ["What happened?", "Why now?", "Who is responsible?", "What comes next?", "The cost"]
-
-
-def sentence(rng: random.Random) -> str:
-    return f"Officials said {rng.choice(NOUNS)} {rng.choice(VERBS)} in {rng.choice(PLACES)}."
-
-
-def quotation(rng: random.Random) -> str:
-    name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
-    role = rng.choice(ROLES).format(place=rng.choice(PLACES))
-    words = f"{rng.choice(NOUNS).capitalize()} {rng.choice(VERBS)}, and we will say so"
-    return f"“{words},” said {name}, {role}."
-
-
-def paragraph(rng: random.Random) -> str:
-    parts = [sentence(rng) for _ in range(rng.randint(1, 3))]
-    if rng.random() < 0.6:
-        parts.insert(rng.randint(0, len(parts)), quotation(rng))
-    return " ".join(parts)
-
-
-def briefing_text(number: int, rng: random.Random) -> str:
-    place = rng.choice(PLACES)
-    day = date_of(number)
-    lines = [
-        "---",
-        f"title: 'Generated briefing {number}: {rng.choice(NOUNS)} in {place}'",
-        f"dek: A generated briefing for measuring the preview server ({number}).",
-        f"date: {day}",
-        f"dateline: {place.upper()}",
-        "reading_time: 3",
-        f"slug: generated-{number:04d}",
-        "---",
-        "",
-        f"Opening paragraph {number}. {sentence(rng)}",
-        "",
-    ]
-    for section in rng.sample(SECTIONS, 3):
-        lines += [f"## {section}", ""]
-        for _ in range(rng.randint(2, 4)):
-            lines += [paragraph(rng), ""]
-    return "\n".join(lines)
-
-
-def date_of(number: int) -> str:
-    return f"20{30 + number % 5}-{1 + number % 12:02d}-{1 + number % 28:02d}"
-
-
-def generate_site(root: Path, briefings: int, seed: int = 4) -> Path:
-    """A project folder with ``briefings`` content files, the repo's layouts and config."""
-    rng = random.Random(seed)
-    make_project(root)
-    for number in range(1, briefings + 1):
-        (root / "content" / f"generated-{number:04d}.md").write_text(briefing_text(number, rng), encoding="utf-8")
-    return root
-
-
-def make_project(root: Path, sample_content: bool = False) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(REPO / "layouts", root / "layouts")
-    shutil.copy(REPO / "config.yaml", root / "config.yaml")
-    (root / "seeds").mkdir()
-    if sample_content:
-        shutil.copytree(REPO / "content", root / "content")
-    else:
-        (root / "content").mkdir()
-    return root
-
 
 # --- measuring ----------------------------------------------------------------------------
 
