@@ -117,10 +117,15 @@ class BuildCache:
         self.pages[path] = print_
         return same
 
-    def save(self) -> None:
+    def save(self, *, persist: bool = True) -> None:
+        """Keep the cache for the next build; ``persist`` false keeps it in this process
+        only (`serve`'s preview folder is temporary: writing it to disk would be waste)."""
         if self.path is None:
             return
         self.files = {k: v for k, v in self.files.items() if k in self.used}
+        if not persist:
+            _IN_MEMORY[self.path] = (_stamp(self.path), self)
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         (self.path.parent / ".gitignore").write_text("*\n")
         temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")

@@ -54,6 +54,36 @@ def write_site(output: Path, files: dict[str, bytes | None], finish: Callable[[P
         _remove_later(retired)
 
 
+def update_in_place(output: Path, files: dict[str, bytes | None]) -> None:
+    """Make ``output`` hold exactly ``files`` by writing only what changed, each file
+    atomically.  For a preview folder, where a build that touches one page must not cost
+    a copy of the whole site; published builds use :func:`write_site`."""
+    output = output.resolve()
+    guard_output(output)
+    try:
+        if not output.is_dir():
+            write_site(output, files)
+            return
+        for relative, data in files.items():
+            if data is None:
+                continue
+            target = output / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            temporary.write_bytes(data)
+            os.replace(temporary, target)
+        wanted = set(files) | {MARKER}
+        for folder, _, names in os.walk(output, topdown=False):
+            for name in names:
+                relative = os.path.relpath(os.path.join(folder, name), output).replace(os.sep, "/")
+                if relative not in wanted:
+                    os.unlink(os.path.join(folder, name))
+            if folder != str(output) and not os.listdir(folder):
+                os.rmdir(folder)
+    except OSError as error:
+        raise BuildError([problem(output, 1, f"cannot write the site: {error.strerror or error}")]) from None
+
+
 def _swap(staging: Path, output: Path, retired: Path) -> None:
     """Put ``staging`` at ``output`` in one step; the old site ends up at ``retired``.
 

@@ -404,7 +404,7 @@ class Session:
             # The search index is built once: re-indexing every page on each save would cost
             # seconds on a large site, and a preview needs the page more than the index.
             report = build(preview_config, drafts=self.arguments.drafts,
-                           search=not (self.preview.root / "pagefind").is_dir())
+                           search=not (self.preview.root / "pagefind").is_dir(), preview=True)
             return Outcome(report, [], config, time.perf_counter() - started)
         except BuildError as error:
             return Outcome(None, error.problems, config, time.perf_counter() - started)

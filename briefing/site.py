@@ -25,7 +25,7 @@ from .index import AnalysedBriefing, build_index, quote_entries, unify_speakers
 from .ingest import ingest, sha256
 from .lock import build_lock
 from .markup import BodyRenderer, Paragraph, QuoteMark, RenderedBody
-from .output import MARKER, guard_output, write_site
+from .output import MARKER, guard_output, update_in_place, write_site
 from .parallel import run_all
 from .problems import BuildError, Problem, problem
 from .render import Renderer, collect_assets, make_environment, render_site, render_version
@@ -139,14 +139,16 @@ def build(
     use_cache: bool = True,
     progress: Progress | None = None,
     search: bool = True,
+    preview: bool = False,
 ) -> BuildReport:
     """Build the whole site into ``config.output``; raises BuildError, output untouched.
 
-    ``search`` false keeps the published search index instead of rebuilding it."""
+    ``search`` false keeps the published search index instead of rebuilding it.
+    ``preview`` (for `serve`) updates the folder in place and keeps the cache in memory."""
     with build_lock(config.output), _gc_paused():
         cache = BuildCache.open(config.root, config.output) if use_cache else None
         return _build(config, cache, drafts=drafts, write_content=write_content, jobs=jobs, progress=progress,
-                      search=search)
+                      search=search, preview=preview)
 
 
 @contextlib.contextmanager
@@ -164,7 +166,7 @@ def _gc_paused() -> Iterator[None]:
 
 def _build(
     config: Config, cache: BuildCache | None, *, drafts: bool, write_content: bool, jobs: int,
-    progress: Progress | None, search: bool,
+    progress: Progress | None, search: bool, preview: bool = False,
 ) -> BuildReport:
     started = time.perf_counter()
     report = BuildReport()
@@ -183,7 +185,7 @@ def _build(
     site_print = fingerprint(version, drafts, sorted(keys.values()))
     if cache is not None and cache.site == site_print and (config.output / MARKER).is_file() and cache.summary:
         cache.pages = cache.previous_pages
-        cache.save()
+        cache.save(persist=not preview)
         return _unchanged_report(report, cache.summary, started)
 
     analyses = cache.analyses if cache is not None else {}
@@ -215,7 +217,12 @@ def _build(
     # The published search index is kept when no page changed (it is still exact), or when
     # the caller asked for no indexing (`serve` after its first build: speed over freshness).
     files.update(dict.fromkeys(kept))
-    write_site(config.output, files, finish=None if kept or not search else index_site)
+    if preview:
+        update_in_place(config.output, files)
+        if search and not kept:
+            index_site(config.output)
+    else:
+        write_site(config.output, files, finish=None if kept or not search else index_site)
     report.briefings = len(analysed)
     report.quotes = len(index.quotes)
     report.sources = len(index.sources)
@@ -224,7 +231,7 @@ def _build(
         cache.site = site_print
         cache.summary = (report.briefings, report.drafts_hidden, report.quotes, report.sources,
                          [w for w in report.warnings])
-        cache.save()
+        cache.save(persist=not preview)
     report.seconds = time.perf_counter() - started
     return report
 
