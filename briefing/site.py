@@ -8,7 +8,7 @@ import gc
 import time
 import traceback
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -116,6 +116,8 @@ def analyse_briefing(briefing: Briefing, renderer: BodyRenderer) -> tuple[Render
         return marks
 
     body = renderer.render(briefing.body, annotate)
+    # The paragraphs' text was for the analysis; the cache keeps only their ids and sections.
+    body = replace(body, paragraphs=tuple(replace(p, text="") for p in body.paragraphs))
     return body, found["analysis"], problems
 
 
