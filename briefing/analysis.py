@@ -11,9 +11,26 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
+from itertools import chain, compress, repeat
+from operator import is_, itemgetter
 
-from briefing.names import PRONOUNS, ROLE_NOUNS, Tok, fold, is_acronym, is_alias, is_name_word, tokenize
-from briefing.quotes import RawQuote, find_quotes, is_partial, mask, quote_text
+from briefing.names import (
+    PRONOUNS,
+    ROLE_NOUNS,
+    TOKEN_MERGED_RE,
+    TOKS,
+    Memo,
+    Tok,
+    chunk_tokens,
+    filler_starts,
+    fold,
+    is_abbreviation,
+    is_acronym,
+    is_alias,
+    is_name_word,
+)
+from briefing.quotes import FILLER, RawQuote, find_quotes, is_partial, mask, quote_text
 from briefing.sources import PLURAL_PEOPLE, Entity, Mention, Registry, Source, build_sources, read_np
 
 __all__ = ["Analysis", "Quote", "Source", "analyse"]
@@ -118,6 +135,98 @@ class _State:
     last_speaker_para: int = -10
 
 
+# ---------------------------------------------------------------- token classes
+
+# Every token gets one class letter, so a paragraph's tokens read as one string (its
+# signature) and the few tokens a pass can act on are found by a regex in C, not by a Python
+# loop over every token. The class is a pure function of the token's text:
+#   Q quotation, S sentence mark (. ! ? …), "," "(" ")" themselves, p other punctuation;
+#   words: w plain, N name word, t "the", T "The", c cue word, C capitalised cue word,
+#   r role noun, R capitalised role noun, O capitalised sentence opener ("However"),
+#   a lower-case name particle ("al", "de").
+# So the name words (is_name_word) are exactly N T C R O.
+CUE_WORDS = frozenset(SPEECH_VERBS) | VIEW_NOUNS | {"according", "by", "from"}
+
+
+def _token_class(text: str) -> str:
+    first = text[0]
+    if first == FILLER:
+        return "Q"
+    if not (first.isalnum() or first == "_"):
+        return "S" if text in (".", "!", "?", "\u2026") else text if text in ",()" else "p"
+    if len(text) == 2 and text[1] == "." and not is_abbreviation(text[0]):
+        return "!"  # "a." from TOKEN_MERGED_RE: two tokens really (see _learn_chunks)
+    name = is_name_word(text)
+    low = text.lower()  # a merged "Mr." never equals "the" nor a cue word, as wanted
+    if low == "the":
+        return "T" if name else "t"
+    if low in CUE_WORDS:
+        return "C" if name else "c"
+    if low in ROLE_NOUNS:  # a merged "Gen." is never one: no abbreviation is a role noun
+        return "R" if name else "r"
+    if name:
+        return "O" if low in _SENTENCE_OPENERS else "N"
+    return "a" if low in _RUN_PARTICLES else "w"
+
+
+# lower-case words that continue a name ("Ahmad al Hassan")
+_RUN_PARTICLES = ("al", "bin", "de", "van", "von")
+# a name: name words and particles, as _person_mention reads it
+_RUN_RE = re.compile("[NTCROa]*")
+
+
+def _tokens(masked: str) -> tuple[list[Tok], str, dict[int, int]]:
+    """Tokens, signature and {token index: offset} of the quotation tokens.
+
+    No token spans whitespace, so a paragraph's tokens are its whitespace-free chunks'
+    tokens in order. Chunks ("said", "Mr.", "officials,") recur through an article and a
+    site, so each chunk's tokens and class letters are kept, and a paragraph is tokenised by
+    C-level look-ups; unseen chunks are learnt in one batch, also without Python per token."""
+    chunks = masked.split()
+    found = list(map(_CHUNKS.get, chunks))
+    if not all(found):
+        # the learnt entries fill the gaps (a look-up in the cache again could miss: it may
+        # have been emptied meanwhile)
+        found = list(map(_learn_chunks(chunks, found).get, chunks, found))
+    toks = list(chain.from_iterable(map(_FIRST, found)))
+    sig = "".join(map(_SECOND, found))
+    starts = {}
+    if FILLER in masked:
+        starts = dict(zip((m.start() for m in _QUOTE_TOKEN_RE.finditer(sig)), filler_starts(masked), strict=True))
+    return toks, sig, starts
+
+
+def _learn_chunks(chunks: list[str], found: list[_ChunkInfo | None]) -> dict[str, _ChunkInfo]:
+    """Tokens and classes of the chunks not found, added to the cache and returned."""
+    missing = list(compress(chunks, map(is_, found, repeat(None))))
+    texts = list(map(TOKEN_MERGED_RE.findall, missing))
+    toks = map(tuple, map(partial(map, TOKS.__getitem__), texts))
+    sigs = list(map("".join, map(partial(map, _CLASSES.__getitem__), texts)))
+    learnt = dict(zip(missing, zip(toks, sigs, strict=True), strict=True))
+    if "!" in "".join(sigs):
+        # "a." or "5.": a period after a single character it does not join, so split again
+        for chunk, sig in zip(missing, sigs, strict=True):
+            if "!" in sig:
+                exact = chunk_tokens(chunk)
+                learnt[chunk] = (exact, "".join(map(_CLASSES.__getitem__, map(_FIRST, exact))))
+    if len(_CHUNKS) + len(learnt) > _CHUNK_LIMIT:
+        _CHUNKS.clear()  # hostile input cannot grow it without bound
+    _CHUNKS.update(learnt)
+    return learnt
+
+
+_ChunkInfo = tuple[tuple[Tok, ...], str]  # a chunk's tokens and their class letters
+_CHUNKS: dict[str, _ChunkInfo] = {}
+_CHUNK_LIMIT = 100_000
+_CLASSES = Memo(_token_class)  # token text -> class letter
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
+
+
+_QUOTE_TOKEN_RE = re.compile("Q")
+_ENDERS_RE = re.compile("[SQ]")
+_CUE_RE = re.compile("[cC]")
+
+
 # ---------------------------------------------------------------- sentence segmentation
 
 
@@ -131,16 +240,20 @@ def _cue_follows(toks: list[Tok], i: int) -> bool:
     return False
 
 
-def _sentences(toks: list[Tok], ends: dict[int, bool]) -> list[tuple[int, int]]:
-    out, start = [], 0
-    for i, t in enumerate(toks):
-        nxt = toks[i + 1] if i + 1 < len(toks) else None
-        stop = (t.kind == "P" and t.text in ".!?\u2026") or (t.kind == "Q" and ends.get(t.start, False) and not _cue_follows(toks, i + 1))
-        if stop and (nxt is None or nxt.kind == "Q" or nxt.text[0].isupper() or nxt.text[0].isdigit()):
+def _sentences(toks: list[Tok], sig: str, starts: dict[int, int], ends: dict[int, bool]) -> list[tuple[int, int]]:
+    out, start, n = [], 0, len(toks)
+    # only a sentence mark (S) or a quotation (Q) can end a sentence: visit just those tokens
+    for m in _ENDERS_RE.finditer(sig):
+        i = m.start()
+        if m.group() == "Q" and not (ends.get(starts[i], False) and not _cue_follows(toks, i + 1)):
+            continue
+        if i + 1 == n or sig[i + 1] == "Q" or toks[i + 1].text[0].isupper() or toks[i + 1].text[0].isdigit():
             out.append((start, i + 1))
             start = i + 1
-    if start < len(toks):
-        out.append((start, len(toks)))
+    if start < n:
+        out.append((start, n))
+    if n <= MAX_SENTENCE:
+        return out
     # a run-on "sentence" of thousands of tokens (fuzzing, lists) is cut into bounded pieces
     # so per-sentence cue matching stays linear
     return [(a, min(a + MAX_SENTENCE, b)) for a, b in out for a in range(a, b, MAX_SENTENCE)]
@@ -385,12 +498,12 @@ def _trim_clause(text: str) -> str:
 # ---------------------------------------------------------------- cue finding
 
 
-def _cues(toks: list[Tok], lo: int, hi: int, state: _State) -> list[Cue]:
+def _cues(toks: list[Tok], sent: str, lo: int, hi: int, state: _State) -> list[Cue]:
     cues: list[Cue] = []
-    for v in range(lo, hi):
+    # only words of CUE_WORDS can start a cue
+    for m in _CUE_RE.finditer(sent):
+        v = lo + m.start()
         t = toks[v]
-        if t.kind != "W":
-            continue
         low = t.text.lower()
         if low in SPEECH_VERBS and t.text[0].islower() and not _infinitive_use(toks, v, hi):
             cue = _verb_cue(toks, v, lo, hi, state)
@@ -549,7 +662,7 @@ def _cite(ent: Entity | None, state: _State) -> None:
         state.cited.append(ent)
 
 
-def _register_intros(toks: list[Tok], lo: int, hi: int, state: _State) -> Entity | None:
+def _register_intros(toks: list[Tok], sent: str, lo: int, hi: int, state: _State) -> Entity | None:
     """People introduced without a speech verb ("Jane Doe, a researcher at X, sees ...";
     "researcher Jane Doe") and acronym definitions ("Syrian Observatory for Human Rights (SOHR)")."""
     actor = None
@@ -560,38 +673,61 @@ def _register_intros(toks: list[Tok], lo: int, hi: int, state: _State) -> Entity
         mention = read_np(_word_list(toks, lo, end)) if end > lo + 1 else None
         if mention is not None and mention.kind == "unnamed" and mention.description:
             state.registry.unnamed(mention.name, mention.description)
-    for i in range(lo, hi):
-        t = toks[i]
-        if t.text == "(" and i + 2 < hi and toks[i + 2].text == ")" and is_acronym(toks[i + 1].text) and i > lo:
-            start = _np_backward(toks, i - 1, lo)
-            mention = read_np(_word_list(toks, start, i)) if start < i else None
-            if mention and mention.kind in ("org", "person"):
-                full = mention.name
-                state.registry.define_acronym(toks[i + 1].text, full)
-        if t.text == "," and i > lo and toks[i - 1].kind == "W" and is_name_word(toks[i - 1].text):
-            appos, _ = _appositive_forward(toks, i, hi)
-            if appos and _describes_person(appos):
-                start = _np_backward(toks, i - 1, lo)
-                mention = read_np(_word_list(toks, start, i)) if start < i else None
-                if mention and mention.kind == "person" and len(mention.name.split()) >= 2:
-                    state.registry.person(mention.name, mention.description + [_strip_article(appos)])
-        if t.low == "the" and i + 1 < hi and toks[i + 1].low in ROLE_NOUNS:
-            ent = state.registry.by_role(toks[i + 1].low)
-            if ent is not None:
-                state.registry.touch(ent)
-        if t.kind == "W" and is_name_word(t.text) and (i == lo or not is_name_word(toks[i - 1].text)):
-            ent = _person_mention(toks, i, lo, hi, state)
-            if ent is not None and i <= lo + 1:
-                actor = ent
+    # only "(" before "X)", "," after a name, "the" before a role noun and a name's first word
+    # can act (a "The" opening a name may match for either reason: both checks run on it)
+    for m in _INTRO_RE.finditer(sent):
+        i = lo + m.start()
+        cls = sent[i - lo]
+        if cls == "(":
+            _acronym_intro(toks, i, lo, hi, state)
+        elif cls == ",":
+            _appositive_intro(toks, i, lo, hi, state)
+        else:
+            if cls in "tT" and i + 1 < hi and toks[i + 1].low in ROLE_NOUNS:
+                ent = state.registry.by_role(toks[i + 1].low)
+                if ent is not None:
+                    state.registry.touch(ent)
+            if cls != "t" and (i == lo or not is_name_word(toks[i - 1].text)):
+                ent = _person_mention(toks, sent, i, lo, hi, state)
+                if ent is not None and i <= lo + 1:
+                    actor = ent
     return actor
 
 
-def _person_mention(toks: list[Tok], i: int, lo: int, hi: int, state: _State) -> Entity | None:
+def _acronym_intro(toks: list[Tok], i: int, lo: int, hi: int, state: _State) -> None:
+    """"Syrian Observatory for Human Rights (SOHR)" defines SOHR."""
+    if i + 2 < hi and toks[i + 2].text == ")" and is_acronym(toks[i + 1].text) and i > lo:
+        start = _np_backward(toks, i - 1, lo)
+        mention = read_np(_word_list(toks, start, i)) if start < i else None
+        if mention and mention.kind in ("org", "person"):
+            full = mention.name
+            state.registry.define_acronym(toks[i + 1].text, full)
+
+
+def _appositive_intro(toks: list[Tok], i: int, lo: int, hi: int, state: _State) -> None:
+    """"Jane Doe, a researcher at X," introduces Jane Doe with her description."""
+    if i > lo and toks[i - 1].kind == "W" and is_name_word(toks[i - 1].text):
+        appos, _ = _appositive_forward(toks, i, hi)
+        if appos and _describes_person(appos):
+            start = _np_backward(toks, i - 1, lo)
+            mention = read_np(_word_list(toks, start, i)) if start < i else None
+            if mention and mention.kind == "person" and len(mention.name.split()) >= 2:
+                state.registry.person(mention.name, mention.description + [_strip_article(appos)])
+
+
+# Over one sentence's slice of the signature, so that the lookbehinds cannot see the previous
+# sentence (a name opening a sentence is a run start, a "(" or "," opening it acts on nothing).
+_INTRO_RE = re.compile(
+    r"(?<=.)\((?=.\))|(?<=[NTCRO]),|[tT](?=[rR])|(?<=.)(?<![NTCRO])[NTCRO]"
+    # a lone "The" or "However" opening the sentence is dropped as an opener: nothing to do
+    r"|^(?:[NCR]|[TO](?=[NTCROa]))"
+)
+
+
+def _person_mention(toks: list[Tok], sent: str, i: int, lo: int, hi: int, state: _State) -> Entity | None:
     """A named person acting in the text ("Doreen Smith, now 79, was ...", "the music writer
     Ines Carrick's history", "Carrick, who ..."), so that a later "she" finds them."""
-    k = i
-    while k < hi and toks[k].kind == "W" and (is_name_word(toks[k].text) or toks[k].low in ("al", "bin", "de", "van", "von")):
-        k += 1
+    k = lo + _RUN_RE.match(sent, i - lo).end()
     words = [t.text for t in toks[i:k]]
     if not words or k - i > 5:
         return
@@ -603,10 +739,11 @@ def _person_mention(toks: list[Tok], i: int, lo: int, hi: int, state: _State) ->
     role = i - 1 >= lo and toks[i - 1].low in ROLE_NOUNS
     acting = k < hi and (_verbish(toks[k]) or (toks[k].text == "," and k + 1 < hi and _appositive_start(toks[k + 1])))
     if len(words) == 1:
+        # the look-up has no side effects: skip it when its answer would not be used
+        if not (acting or role or (i == lo and k < hi and toks[k].text == ",")):
+            return None
         ent = _known_person(words[0], reg)
-        if ent is not None and (acting or role or (i == lo and k < hi and toks[k].text == ",")):
-            return reg.touch(ent)
-        return None
+        return reg.touch(ent) if ent is not None else None
     mention = read_np(words)
     if mention is not None and mention.kind == "org" and acting:
         reg.org(mention.name, mention.description, mention.acronym)
@@ -674,11 +811,30 @@ _CALLED_RE = re.compile(r"\b(?:a|an|the|group|campaign|party|organi[sz]ation|mov
 def _naming_cue(masked: str, start: int, text: str) -> bool:
     """Quoted names and titles: "dubbed “X”", "known as “X”", "called the flat “X”"."""
     before = masked[max(0, start - 40):start]
-    if _CALLED_RE.search(before):
+    low = before.lower()
+    if "called" in low and _CALLED_RE.search(before):
         return True
-    if _CALLED_OBJ_RE.search(before) and _looks_like_title(text):
+    if _has_any(low, _CALLED_OBJ_KEYS) and _CALLED_OBJ_RE.search(before) and _looks_like_title(text):
         return True
-    return bool(_NAMING_RE.search(before)) and _name_like(text)
+    return _has_any(low, _NAMING_KEYS) and bool(_NAMING_RE.search(before)) and _name_like(text)
+
+
+def _has_any(text: str, keys: tuple[str, ...]) -> bool:
+    for key in keys:
+        if key in text:
+            return True
+    return False
+
+
+# Each regex search above tries every offset of `before`; a substring test first rules most
+# quotes out. Every match of a regex contains one of its keys, in letters whose only
+# case-insensitive matches are the ASCII pair (keys avoid i, s and k, which also match
+# "İ", "ſ", "ı" and the Kelvin sign), so lower() of the matched text holds the key.
+_CALLED_OBJ_KEYS = ("call", "dubb", "renam", "label")
+_NAMING_KEYS = (
+    "dubbed", "called", "name", "nown", "tle", "htag", "logan", "motto", "word", "term", "phra",
+    "operat", "banner", "gn", "read", "chant",
+)
 
 
 def _name_like(text: str) -> bool:
@@ -737,7 +893,7 @@ def analyse(paragraphs: Sequence[str]) -> Analysis:
     found: list[_Found] = []
     for raw in raws:
         text, spans = quote_text(paras, raw)
-        if not any(c.isalnum() for c in text):
+        if not _ALNUM_RE.search(text):
             continue
         f = _Found(raw, text, spans)
         found.append(f)
@@ -759,38 +915,44 @@ def analyse(paragraphs: Sequence[str]) -> Analysis:
     return Analysis(tuple(quotes), build_sources(state.cited), tuple(state.outlets))
 
 
+# a letter or digit: \w is str.isalnum() or "_"
+_ALNUM_RE = re.compile(r"[^\W_]")
+
+
 def _paragraph(p: int, para: str, regs: list[tuple[int, int]], by_region: dict, state: _State) -> None:
     masked = mask(para, regs)
-    toks = tokenize(masked)
+    toks, sig, starts = _tokens(masked)
     ends = {a: by_region[(p, a)].raw.ends_sentence for a, _ in regs if (p, a) in by_region}
     para_speaker: tuple[Entity | None, str] | None = None
     last_cue_speaker: tuple[Entity | None, str] | None = None
-    for lo, hi in _sentences(toks, ends):
-        actor = _register_intros(toks, lo, hi, state)
+    for lo, hi in _sentences(toks, sig, starts, ends):
+        sent = sig[lo:hi]
+        actor = _register_intros(toks, sent, lo, hi, state)
         if actor is not None:
             last_cue_speaker = (actor, actor.name)
-        cues = _cues(toks, lo, hi, state)
-        resolved = _resolve_cues(cues, state)
-        if resolved:
-            last_cue_speaker = resolved[-1]
-        if not any(t.kind == "Q" for t in toks[lo:hi]):
+        # most sentences have no cue word at all
+        cues = _cues(toks, sent, lo, hi, state) if "c" in sent or "C" in sent else []
+        if cues:
+            resolved = _resolve_cues(cues, state)
+            if resolved:
+                last_cue_speaker = resolved[-1]
+        if "Q" not in sent:
             # a statement or figures reported without quotation marks still cite their source
             for c in cues:
                 if c.mention is not None and c.mention.kind in ("person", "org"):
                     _cite(c.entity, state)
-        for qi in range(lo, hi):
-            if toks[qi].kind != "Q":
-                continue
-            f = by_region.get((p, toks[qi].start))
+            continue
+        for qi in _positions(sig, "Q", sig.find("Q", lo, hi), hi):
+            f = by_region.get((p, starts[qi]))
             if f is None or f.speaker is not None:
                 continue
-            first = f.raw.regions[0][:2] == (p, toks[qi].start)
-            last = f.raw.regions[-1][:2] == (p, toks[qi].start)
+            first = f.raw.regions[0][:2] == (p, starts[qi])
+            last = f.raw.regions[-1][:2] == (p, starts[qi])
             if not first and not last:
                 continue
             # a quote running over paragraphs may be attributed where it opens or where it closes
             cue_only = first and not last
-            speaker = _attribute(f, qi, cues, masked, toks, para_speaker, last_cue_speaker, p, state, cue_only)
+            speaker = _attribute(f, qi, starts[qi], cues, masked, para_speaker, last_cue_speaker, p, state, cue_only)
             if speaker is not None:
                 f.speaker = speaker
                 para_speaker = last_cue_speaker = speaker
@@ -799,6 +961,15 @@ def _paragraph(p: int, para: str, regs: list[tuple[int, int]], by_region: dict, 
     if last_cue_speaker is not None and para_speaker is None:
         # "X said the timing mattered less." then a paragraph that is only a quotation: X's
         state.last_speaker, state.last_speaker_para = last_cue_speaker, p
+
+
+def _positions(sig: str, cls: str, i: int, hi: int) -> list[int]:
+    """Indices of the tokens of class `cls` in [i, hi), starting from a known first one (or -1)."""
+    out = []
+    while i >= 0:
+        out.append(i)
+        i = sig.find(cls, i + 1, hi)
+    return out
 
 
 def _resolve_cues(cues: list[Cue], state: _State) -> list[tuple[Entity | None, str]]:
@@ -815,16 +986,15 @@ def _resolve_cues(cues: list[Cue], state: _State) -> list[tuple[Entity | None, s
 def _attribute(
     f: _Found,
     qi: int,
+    start: int,
     cues: list[Cue],
     masked: str,
-    toks: list[Tok],
     para_speaker: tuple[Entity | None, str] | None,
     last_cue_speaker: tuple[Entity | None, str] | None,
     p: int,
     state: _State,
     cue_only: bool = False,
 ) -> tuple[Entity | None, str] | None:
-    start = toks[qi].start
     if len(f.raw.regions) == 1 and (
         _naming_cue(masked, start, f.text) or (_looks_like_title(f.text) and not _adjacent_cue(qi, cues))
     ):

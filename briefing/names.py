@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Callable
 from functools import lru_cache
+from typing import Any, NamedTuple
 
 from briefing.quotes import FILLER
 
@@ -21,6 +22,39 @@ TOKEN_RE = re.compile(
 ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof gen col lt sgt capt maj adm gov sen rep rev st jr sr no inc corp co ltd "
     "brig cmdr cpl pvt supt det insp fr mt ft vol jan feb mar apr aug sept sep oct nov dec".split()
+)
+
+
+def _any_case(word: str) -> str:
+    return "".join(f"[{c}{c.upper()}]" for c in word)
+
+
+# TOKEN_RE with the periods abbreviations absorb (see chunk_tokens) already attached, so that
+# tokenising needs no Python per token: "Mr." (any case of an abbreviation, then a period)
+# and a single word character then a period ("J.", but also "a.", which the caller must split
+# again: isupper() has no regex form). Only ASCII letters lower-case to an abbreviation's
+# letters (apart from the Kelvin sign, to a "k" no abbreviation has), so the case classes
+# are exact; each alternative sits where the plain word would have matched.
+def _any_case_trie(words: list[str]) -> str:
+    """One regex for the words, any case, shared prefixes factored (sre has no trie)."""
+    by_first: dict[str, list[str]] = {}
+    for word in words:
+        by_first.setdefault(word[:1], []).append(word[1:])
+    ends = by_first.pop("", None) is not None
+    alts = [_any_case(first) + _any_case_trie(rest) for first, rest in sorted(by_first.items())]
+    if not alts:
+        return ""
+    body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+    return f"(?:{body})?" if ends else body
+
+
+_LONG_ABBREVIATIONS = sorted(w for w in ABBREVIATIONS if len(w) > 1)
+TOKEN_MERGED_RE = re.compile(
+    FILLER + r"+|(?:[^\W\d_]\.){2,}"
+    # the look-ahead only lets a short ASCII word then a period try the abbreviations
+    + f"|(?=[A-Za-z]{{{min(map(len, _LONG_ABBREVIATIONS))},{max(map(len, _LONG_ABBREVIATIONS))}}}\\.)"
+    + _any_case_trie(_LONG_ABBREVIATIONS)
+    + r"\.|\w\.|\w" + _W + r"*(?:[\u2019'\-\u2010\u2011]" + _W + r"+)*[\u2019']?|[^\w\s" + FILLER + "]"
 )
 TITLE_WORDS = frozenset(
     "mr mrs ms miss mx dr prof professor sir dame lord lady baroness baron gen general lt lieutenant "
@@ -73,37 +107,80 @@ PRONOUNS = {"he": "m", "she": "f", "they": "p", "it": "o", "we": "p", "i": "s"}
 PREFIX_PARTICLE_RE = re.compile(r"^(?:al|el|ad|ar|as|at|an|ash|az|ad|bin|ibn|abu|ben|de|d|l)[-\u2019'][^\W\d_]")
 
 
-@dataclass(slots=True)
-class Tok:
+class Tok(NamedTuple):
     text: str
-    start: int
-    end: int
     kind: str  # "W" word, "P" punctuation, "Q" masked quotation
     low: str  # lower case without a trailing period, for word-list look-ups
 
 
+def _new_tok(text: str) -> Tok:
+    first = text[0]
+    if first == FILLER:
+        return Tok(text, "Q", "")
+    if first.isalnum() or first == "_":
+        if text[-1] == "." and text.count(".") == 1:  # "Mr." (dotted "U.S." has two or more)
+            return Tok(text, "W", text[:-1].lower())
+        return Tok(text, "W", text.lower())
+    return Tok(text, "P", text)
+
 
 def tokenize(masked: str) -> list[Tok]:
     """Tokens of a masked paragraph; abbreviations absorb their period so that a period
-    after them does not end the sentence."""
-    out: list[Tok] = []
-    for m in TOKEN_RE.finditer(masked):
-        text = m.group()
-        first = text[0]
-        start, end = m.span()
-        if first == FILLER:
-            out.append(Tok(text, start, end, "Q", ""))
-        elif first.isalnum() or first == "_":
-            out.append(Tok(text, start, end, "W", text.lower()))
-        elif text == "." and out and out[-1].kind == "W" and out[-1].end == start and _abbrev(out[-1].text):
-            prev = out[-1]
-            prev.text, prev.end = prev.text + ".", end
+    after them does not end the sentence. Quotations are the runs of FILLER (see
+    filler_starts for where they begin)."""
+    return [tok for chunk in masked.split() for tok in chunk_tokens(chunk)]
+
+
+def chunk_tokens(chunk: str) -> tuple[Tok, ...]:
+    """Tokens of one whitespace-free chunk. No token spans or looks past whitespace (str.split
+    and the regex's \\s agree on what whitespace is), so a paragraph's tokens are its chunks'
+    tokens in order, and a period can only join the word right before it in its chunk."""
+    texts = TOKEN_RE.findall(chunk)
+    toks = list(map(TOKS.__getitem__, texts))
+    if "." in texts[1:]:
+        _absorb_periods(toks)
+    return tuple(toks)
+
+
+def _absorb_periods(toks: list[Tok]) -> None:
+    i = 1
+    while i < len(toks):
+        prev = toks[i - 1]
+        if toks[i].text == "." and prev.kind == "W" and is_abbreviation(prev.text):
+            toks[i - 1] = Tok(prev.text + ".", "W", prev.low)
+            del toks[i]
         else:
-            out.append(Tok(text, start, end, "P", text))
-    return out
+            i += 1
 
 
-def _abbrev(word: str) -> bool:
+class Memo(dict):
+    """key -> func(key) for a pure func, filled on demand. Hits are plain dict look-ups, so
+    map(memo.__getitem__, keys) stays in C; it empties when full, so hostile input cannot
+    grow it without bound."""
+
+    def __init__(self, func: Callable[[str], Any], limit: int = 100_000) -> None:
+        super().__init__()
+        self.func, self.limit = func, limit
+
+    def __missing__(self, key: str) -> Any:
+        if len(self) >= self.limit:
+            self.clear()
+        value = self[key] = self.func(key)
+        return value
+
+
+TOKS = Memo(_new_tok)  # token text -> Tok
+
+
+FILLER_RUN_RE = re.compile(FILLER + "+")
+
+
+def filler_starts(masked: str) -> list[int]:
+    """Offsets of the quotation tokens in order: each is one maximal run of FILLER."""
+    return [m.start() for m in FILLER_RUN_RE.finditer(masked)]
+
+
+def is_abbreviation(word: str) -> bool:
     return word.lower() in ABBREVIATIONS or (len(word) == 1 and word.isupper())
 
 
@@ -162,6 +239,7 @@ def fold(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text).split())
 
 
+@lru_cache(maxsize=65536)  # pure; called for every known person at each name in the text
 def is_alias(short: str, full: str) -> bool:
     """Whether `short` can refer to the person `full`: a trailing part of it ("Abdul Ghani",
     "al-Farhat") or the first name alone."""

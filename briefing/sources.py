@@ -5,7 +5,9 @@ source with the fullest name and the description the text gives."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from briefing.names import (
     ORG_WORDS,
@@ -55,8 +57,24 @@ class Mention:
     owner: str = ""  # "United Nations" in "the United Nations' Office for ..."
 
 
-def read_np(words: list[str]) -> Mention | None:
+def read_np(words: Sequence[str]) -> Mention | None:
     """Interpret the words of a noun phrase found next to a speech cue."""
+    found = _read_np_frozen(tuple(words))
+    if found is None:
+        return None
+    kind, name, description, acronym, owner = found
+    return Mention(kind, name, list(description), acronym, owner)
+
+
+@lru_cache(maxsize=16384)
+def _read_np_frozen(words: tuple[str, ...]) -> tuple[str, str, tuple[str, ...], str | None, str] | None:
+    """read_np is a pure function of the words, and the same phrases recur through an article
+    and a site; callers change the Mention they get, so the cache keeps a frozen copy."""
+    m = _interpret(list(words))
+    return None if m is None else (m.kind, m.name, tuple(m.description), m.acronym, m.owner)
+
+
+def _interpret(words: list[str]) -> Mention | None:
     words, acronym = _take_acronym(words)
     words, owner = _take_owner(words)
     if not words:
@@ -173,6 +191,15 @@ class Entity:
     gender: str = ""
     cited: bool = False
 
+    def __eq__(self, other: object) -> bool:
+        """The dataclass's field-by-field equality, deciding on the name first: the registry
+        compares an entity with many others, and names almost always differ."""
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self.name == other.name and (
+            self.kind, self.description, self.acronym, self.aliases, self.gender, self.cited
+        ) == (other.kind, other.description, other.acronym, other.aliases, other.gender, other.cited)
+
     def add_alias(self, form: str) -> None:
         if form and fold(form) != fold(self.name) and form not in self.aliases:
             self.aliases.append(form)
@@ -205,8 +232,10 @@ class Registry:
     def touch(self, ent: Entity) -> Entity:
         if self.entities and self.entities[-1] is ent:
             return ent
-        if ent in self.entities:
+        try:  # one scan instead of `in` then remove(): both find the first entity == ent
             self.entities.remove(ent)
+        except ValueError:
+            pass
         self.entities.append(ent)
         if len(self.entities) > self.LIMIT:
             del self.entities[0]
