@@ -159,7 +159,13 @@ def _check_value(key: str, value: Any) -> tuple[Any] | str:
         return f"`{key}` must be {advice}"
     if expected is dict and not isinstance(value, dict):
         return f"`{key}` must be {advice}"
+    if isinstance(value, str) and (control := _CONTROL.search(value)):
+        # Invisible, and not allowed in XML: one would make the Atom feed unreadable.
+        return f"`{key}` contains the control character U+{ord(control.group()):04X}: delete it"
     return (value,)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 # --- writing -----------------------------------------------------------------------------

@@ -77,6 +77,7 @@ def test_unknown_key_is_a_warning_with_a_suggestion():
         ("---\ntitle: T\ndraft: maybe\n---\n", "true or false"),
         ("---\ntitle: [a, b]\n---\n", "`title` must be"),
         ("---\ntitle: !!python/object/apply:os.system ['true']\n---\n", "broken YAML"),
+        ('---\ntitle: "bad\\x0b title"\n---\n', "control character U+000B"),
     ],
 )
 def test_bad_front_matter_is_refused_with_a_message(text, words):
