@@ -9,11 +9,8 @@ and a broken Pagefind is a clear `path:line: message` build error that leaves ou
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -21,11 +18,8 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import REPO, tree_digest
+from conftest import REPO, static_host, tree_digest
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 WAIT_MS = 10_000  # every browser wait is bounded by this
 RESULT_LINKS = "pagefind-results a.pf-result-link"
 
@@ -42,33 +36,13 @@ def build_sample(project: Path, output: Path, *options: str) -> Path:
     return output
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # keep test output readable
-        pass
-
-
 @pytest.fixture(scope="module")
 def hosted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
     """(site folder, its URL) for the sample site on a static host."""
     project = tmp_path_factory.mktemp("search")
     site = build_sample(project, project / "output")
-    handler = functools.partial(QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield site, f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("needs Debian's chromium (bash .ci/run installs it)")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with static_host(site) as url:
+        yield site, url
 
 
 @pytest.fixture
@@ -160,18 +134,15 @@ def test_search_works_under_a_base_url_folder(tmp_path: Path, browser: object) -
     project.mkdir()
     host = tmp_path / "host"
     build_sample(project, host / "briefings", "--base-url", "https://example.org/briefings/")
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(host)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     context = browser.new_context()
     context.set_default_timeout(WAIT_MS)
     try:
-        url = f"http://127.0.0.1:{server.server_port}/briefings/"
-        results = search(context.new_page(), url, "satellite images")
-        assert results[0] == url + "halden-dam-under-scrutiny-who-opened-the-floodgates/"
+        with static_host(host) as root:
+            url = root + "briefings/"
+            results = search(context.new_page(), url, "satellite images")
+            assert results[0] == url + "halden-dam-under-scrutiny-who-opened-the-floodgates/"
     finally:
         context.close()
-        server.shutdown()
-        server.server_close()
 
 
 # --- errors --------------------------------------------------------------------------------

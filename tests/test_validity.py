@@ -16,14 +16,11 @@ The sample site and the real seed are built into temporary folders; then
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import os
 import re
 import shutil
 import subprocess
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,14 +29,11 @@ from urllib.parse import unquote
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import REAL_SEED, REPO, SHARED
+from conftest import REAL_SEED, REPO, SHARED, static_host
 
 NODE_MODULES = REPO / ".ci" / "node" / "node_modules"
 VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 WAIT_MS = 10_000  # every browser wait is bounded by this
 PAGE_TYPES = ("home", "briefing", "quotes", "sources", "speaker", "search", "404")
 BRIEFING_BUDGET = 40 * 1024  # bytes of HTML + CSS for one briefing page (issue 5)
@@ -154,35 +148,10 @@ def test_quotation_ids_are_unique(sample_site: Site, vnu_errors: dict[str, list[
 
 # --- axe-core, light and dark, desktop and phone ------------------------------------------
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # keep test output readable
-        pass
-
-
-def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    """A static file server on loopback, like any static host."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_port}/"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("needs Debian's chromium (bash .ci/run installs it)")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture(scope="module")
 def base_url(site: Site) -> Iterator[str]:
-    server, url = serve(site.root)
-    yield url
-    server.shutdown()
-    server.server_close()
+    with static_host(site.root) as url:
+        yield url
 
 
 def search_term(site: Site) -> str:
@@ -265,10 +234,8 @@ FOCUS_STYLE = """() => {
 
 @pytest.fixture(scope="module")
 def sample_url(sample_site: Site) -> Iterator[str]:
-    server, url = serve(sample_site.root)
-    yield url
-    server.shutdown()
-    server.server_close()
+    with static_host(sample_site.root) as url:
+        yield url
 
 
 # The keyboard path is the layouts' alone, so the sample site is enough here.
