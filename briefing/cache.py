@@ -19,7 +19,8 @@ from typing import Any
 import jinja2
 import markdown
 
-FOLDER = ".briefing-cache"
+from .stamp import CACHE_FOLDER as FOLDER
+
 KEEP = 8  # caches of this many output folders (serve previews, tests) are kept
 
 

@@ -18,7 +18,8 @@ from bs4 import BeautifulSoup
 from .catalog import read_catalog
 from .config import Config
 from .problems import Problem, problem
-from .site import BuildReport, build
+from .report import BuildReport
+from .site import build
 
 LINK_ATTRIBUTES = (("a", "href"), ("link", "href"), ("script", "src"), ("img", "src"))
 

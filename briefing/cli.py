@@ -11,7 +11,8 @@ from pathlib import Path
 
 from .config import Config, load_config
 from .problems import BuildError, display_path
-from .site import BuildReport, build
+from .report import BuildReport
+from .stamp import up_to_date
 
 COMMANDS = ("build", "serve", "check")
 
@@ -113,12 +114,17 @@ def run_check(config: Config, arguments: argparse.Namespace) -> int:
 
 
 def run_build(config: Config, arguments: argparse.Namespace) -> int:
-    bar = ProgressBar() if not arguments.quiet and ProgressBar.wanted() else None
-    try:
-        report = build(config, drafts=arguments.drafts, jobs=arguments.jobs, progress=bar)
-    finally:
-        if bar:
-            bar.close()
+    # Checked before the full build is even imported: an up-to-date site costs milliseconds.
+    report = up_to_date(config, arguments.drafts)
+    if report is None:
+        from .site import build
+
+        bar = ProgressBar() if not arguments.quiet and ProgressBar.wanted() else None
+        try:
+            report = build(config, drafts=arguments.drafts, jobs=arguments.jobs, progress=bar)
+        finally:
+            if bar:
+                bar.close()
     for warning in report.warnings:
         print(warning, file=sys.stderr)
     if not arguments.quiet:

@@ -48,7 +48,8 @@ from tornado import httpserver, netutil, web
 
 from .config import Config
 from .problems import BuildError, Problem, display_path
-from .site import BuildReport, build
+from .report import BuildReport
+from .site import build
 from .watch import Target, Watcher, make_watcher
 
 QUIET_PERIOD = 0.05  # seconds without events before a build starts: one build per burst

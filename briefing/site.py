@@ -8,7 +8,7 @@ import gc
 import time
 import traceback
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -29,22 +29,9 @@ from .output import MARKER, guard_output, update_in_place, write_site
 from .parallel import run_all
 from .problems import BuildError, Problem, problem
 from .render import Renderer, collect_assets, make_environment, render_site, render_version
+from .report import BuildReport
 from .search import index_site
-
-
-@dataclass
-class BuildReport:
-    briefings: int = 0
-    drafts_hidden: int = 0
-    quotes: int = 0
-    sources: int = 0
-    changed: int = 0  # briefings analysed in this build (the others came from the cache)
-    pages_written: int = 0
-    unchanged: bool = False  # nothing to do: the published site is already up to date
-    seconds: float = 0.0
-    messages: list[str] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-
+from .stamp import input_stamp, save_stamp, unchanged_report
 
 Progress = Callable[[int, int], None]
 
@@ -148,9 +135,18 @@ def build(
     ``search`` false keeps the published search index instead of rebuilding it.
     ``preview`` (for `serve`) updates the folder in place and keeps the cache in memory."""
     with build_lock(config.output), _gc_paused():
+        started = time.perf_counter()
+        stamp = input_stamp(config, drafts) if use_cache else None
+        report = unchanged_report(config, stamp) if stamp else None
+        if report is not None:
+            report.seconds = time.perf_counter() - started
+            return report
         cache = BuildCache.open(config.root, config.output) if use_cache else None
-        return _build(config, cache, drafts=drafts, write_content=write_content, jobs=jobs, progress=progress,
-                      search=search, preview=preview)
+        report = _build(config, cache, drafts=drafts, write_content=write_content, jobs=jobs, progress=progress,
+                        search=search, preview=preview)
+        if stamp:
+            save_stamp(config, stamp, report)
+        return report
 
 
 @contextlib.contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 
@@ -88,11 +89,32 @@ def test_parallel_output_is_identical_to_serial(project, run):
 def test_a_damaged_cache_only_costs_a_cold_build(project, run):
     make_site(project, count=5)
     assert run("build", "-q").code == 0
-    for cache in (project.root / ".briefing-cache").glob("*.pickle"):
+    caches = [p for p in (project.root / ".briefing-cache").iterdir() if p.suffix in (".pickle", ".stamp")]
+    assert {p.suffix for p in caches} == {".pickle", ".stamp"}
+    for cache in caches:
         cache.write_bytes(b"not a pickle")
     result = run("build")
     assert result.code == 0, result.err
     assert "5 changed" in result.out
+
+
+def test_an_untouched_site_is_up_to_date_without_reading_content(project, run):
+    make_site(project, count=5)
+    assert run("build", "-q").code == 0
+    published = tree_digest(project.output)
+    path = sorted(project.content.glob("*.md"))[0]
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    # Same size, same modification time, same inode: only reading the file could tell.
+    path.write_text(text.replace("said", "sayd", 1), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    result = run("build")
+    assert result.code == 0 and "nothing changed" in result.out, result.out + result.err
+    assert tree_digest(project.output) == published
+    os.utime(path)  # now touched: the build reads it and re-analyses its new bytes
+    result = run("build")
+    assert result.code == 0 and "1 changed" in result.out, result.out + result.err
+    assert "sayd" in (project.output / path.stem / "index.html").read_text(encoding="utf-8")
 
 
 def test_the_sample_site_rebuilds_identically(tmp_path, run, monkeypatch):
