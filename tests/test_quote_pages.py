@@ -176,3 +176,19 @@ def test_a_quotation_over_two_paragraphs_is_marked_in_both_with_unique_ids(proje
     marks = soup(project, "dam-opens/index.html").select(".body q")
     assert [m["id"] for m in marks] == ["q-1", "q-1-2"]
     assert {m["title"] for m in marks} == {"Quote from Ilse Marek"}
+
+
+def test_the_quote_index_shows_a_prolific_speakers_first_quotations_and_links_the_rest(project, run):
+    paragraphs = [f"“We will open gate number {n} before the rains,” said Ilse Marek, director of the river authority."
+                  if n == 1 else f"“Gate number {n} opens on schedule,” Marek said." for n in range(1, 15)]
+    project.content.mkdir()
+    (project.content / "gates.md").write_text(
+        "---\ntitle: Fourteen gates\ndate: 2031-05-02\n---\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    assert run("build", "-q").code == 0
+    index = soup(project, "quotes/index.html")
+    marek = next(s for s in index.select("section.speaker") if s.h2.get_text(strip=True) == "Ilse Marek")
+    assert [q.get_text(strip=True) for q in marek.select("blockquote")] == [f"{p[1:p.index(',')]}" for p in paragraphs[:12]]
+    more = marek.select_one(".more-quotes a")
+    assert more.get_text(strip=True) == "All 14 quotations from Ilse Marek"
+    assert more["href"] == "../speakers/ilse-marek/"
+    assert len(soup(project, "speakers/ilse-marek/index.html").select("blockquote")) == 14
