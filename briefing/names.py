@@ -113,7 +113,8 @@ class Tok(NamedTuple):
     low: str  # lower case without a trailing period, for word-list look-ups
 
 
-def _new_tok(text: str) -> Tok:
+def new_tok(text: str) -> Tok:
+    """The token of one TOKEN_MERGED_RE match."""
     first = text[0]
     if first == FILLER:
         return Tok(text, "Q", "")
@@ -169,7 +170,7 @@ class Memo(dict):
         return value
 
 
-TOKS = Memo(_new_tok)  # token text -> Tok
+TOKS = Memo(new_tok)  # token text -> Tok
 
 
 FILLER_RUN_RE = re.compile(FILLER + "+")
@@ -185,21 +186,30 @@ def is_abbreviation(word: str) -> bool:
 
 
 def strip_possessive(word: str) -> str:
-    for suffix in ("\u2019s", "'s", "\u2019", "'"):
+    if not word.endswith(_POSSESSIVES):  # most words: one test instead of four
+        return word
+    for suffix in _POSSESSIVES:
         if word.endswith(suffix) and len(word) > len(suffix):
             return word[: -len(suffix)]
     return word
 
 
-@lru_cache(maxsize=16384)
+_POSSESSIVES = ("\u2019s", "'s", "\u2019", "'")
+
+
 def is_name_word(word: str) -> bool:
     """Capitalised word, or a particle-prefixed one ("al-Farhat")."""
-    return bool(word) and (word[0].isupper() or bool(PREFIX_PARTICLE_RE.match(word)))
+    # every prefix particle starts with one of "abdeil" (the test before the regex is cheap)
+    return bool(word) and (word[0].isupper() or (word[0] in "abdeil" and bool(PREFIX_PARTICLE_RE.match(word))))
 
 
 def is_acronym(word: str) -> bool:
-    letters = [c for c in word if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters) and len(word) <= 10
+    if len(word) > 10 or len(word) < 2:  # the cheap test first: two letters or more, ten characters at most
+        return False
+    if word.isascii() and not word.isupper():
+        return False  # ASCII with a lower-case letter, or with no letter at all
+    letters = list(filter(str.isalpha, word))
+    return len(letters) >= 2 and all(map(str.isupper, letters))
 
 
 def split_title(words: list[str]) -> tuple[list[str], list[str]]:
@@ -221,29 +231,51 @@ def _nationality(word: str) -> bool:
 
 
 def _has_title(words: list[str]) -> bool:
-    return any(w.lower().rstrip(".") in TITLE_WORDS for w in words)
+    for w in words:
+        if w.lower().rstrip(".") in TITLE_WORDS:
+            return True
+    return False
 
 
 def is_org_name(words: list[str]) -> bool:
-    lows = [strip_possessive(w).lower() for w in words]
-    if any(w in ORG_WORDS for w in lows):
+    lows = list(map(str.lower, map(strip_possessive, words)))
+    if not ORG_WORDS.isdisjoint(lows):
         return True
     return len(words) == 1 and (is_acronym(words[0]) or lows[0] in METONYMS)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=8192)  # pure and cheap; entity names are folded again and again in an article
 def fold(text: str) -> str:
     """Comparison key: case and diacritics folded, hyphens as spaces."""
+    if text.isascii():
+        # no decomposition nor combining marks, and casefold() is lower(): one table does it
+        return " ".join(text.translate(_ASCII_FOLD).split())
+    return _fold_unicode(text)
+
+
+def _fold_unicode(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
+    return " ".join(_NOT_WORD_RE.sub(" ", text).split())
 
 
-@lru_cache(maxsize=65536)  # pure; called for every known person at each name in the text
+_NOT_WORD_RE = re.compile(r"[^\w\s]")
+# ASCII: upper case to lower, [^\w\s] to a space (as _fold_unicode does it)
+_ASCII_FOLD = {
+    i: " " if _NOT_WORD_RE.match(chr(i)) else chr(i).casefold()
+    for i in range(128)
+    if _NOT_WORD_RE.match(chr(i)) or chr(i).casefold() != chr(i)
+}
+
+
 def is_alias(short: str, full: str) -> bool:
     """Whether `short` can refer to the person `full`: a trailing part of it ("Abdul Ghani",
     "al-Farhat") or the first name alone."""
-    s, f = fold(short).split(), fold(full).split()
+    return is_alias_words(fold(short).split(), fold(full).split())
+
+
+def is_alias_words(s: list[str], f: list[str]) -> bool:
+    """is_alias on the folded words of both names."""
     if not s or len(s) >= len(f):
         return s == f
     if f[-len(s):] == s:

@@ -16,7 +16,7 @@ from briefing.names import (
     ROLE_NOUNS,
     fold,
     is_acronym,
-    is_alias,
+    is_alias_words,
     is_name_word,
     is_org_name,
     split_title,
@@ -48,7 +48,7 @@ PLURAL_PEOPLE = frozenset(
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     kind: str  # pronoun, person, org, role, unnamed
     name: str
@@ -101,7 +101,9 @@ def _interpret(words: list[str]) -> Mention | None:
 def _take_acronym(words: list[str]) -> tuple[list[str], str | None]:
     if len(words) >= 3 and words[-1] == ")" and words[-3] == "(" and is_acronym(words[-2]):
         return words[:-3], words[-2]
-    return [w for w in words if w not in "()"], None
+    if "(" in words or ")" in words or "" in words or "()" in words:
+        return [w for w in words if w not in "()"], None  # a substring test: drops those four
+    return words, None
 
 
 def _take_owner(words: list[str]) -> tuple[list[str], str]:
@@ -148,14 +150,14 @@ def _cap_run(head: list[str]) -> list[str]:
 
 
 def _named(head: list[str], tail: list[str], caps: list[str], acronym: str | None, owner: str) -> Mention:
-    pre = [w for w in head[: len(head) - len(caps)] if w.lower() not in DETERMINERS]
-    tail_caps = [w for w in tail if w.lower() not in DETERMINERS]
-    org_tail = bool(tail_caps) and all(is_name_word(w) or w.lower() in PREPOSITIONS | {"and"} for w in tail_caps)
+    pre = [w for w in head[: len(head) - len(caps)] if w.lower() not in DETERMINERS] if len(head) > len(caps) else []
+    tail_caps = [w for w in tail if w.lower() not in DETERMINERS] if tail else []
+    org_tail = bool(tail_caps) and all(is_name_word(w) or w.lower() in _ORG_TAIL_WORDS for w in tail_caps)
     if is_org_name(caps) or (acronym and not pre):
         name = " ".join(caps + (tail if org_tail else []))
         desc = [owner] if owner else []
         return Mention("org", _clean(name), desc, acronym, owner)
-    titles, name = split_title([strip_possessive(w) for w in caps])
+    titles, name = split_title(list(map(strip_possessive, caps)))
     if not name:
         return Mention("role", " ".join(titles).lower())
     desc_first = " ".join(pre + titles)
@@ -163,6 +165,9 @@ def _named(head: list[str], tail: list[str], caps: list[str], acronym: str | Non
     if tail:
         desc.append(" ".join(tail))
     return Mention("person", " ".join(name), desc, acronym)
+
+
+_ORG_TAIL_WORDS = PREPOSITIONS | {"and"}
 
 
 def _unnamed(words: list[str], head: list[str], acronym: str | None) -> Mention:
@@ -178,7 +183,10 @@ def _unnamed(words: list[str], head: list[str], acronym: str | None) -> Mention:
 
 
 def _clean(name: str) -> str:
-    return re.sub(r"\s+", " ", name).strip(" ,")
+    return _SPACES_RE.sub(" ", name).strip(" ,")
+
+
+_SPACES_RE = re.compile(r"\s+")
 
 
 @dataclass
@@ -201,12 +209,14 @@ class Entity:
         ) == (other.kind, other.description, other.acronym, other.aliases, other.gender, other.cited)
 
     def add_alias(self, form: str) -> None:
-        if form and fold(form) != fold(self.name) and form not in self.aliases:
+        if form and form != self.name and fold(form) != fold(self.name) and form not in self.aliases:
             self.aliases.append(form)
 
     def add_description(self, parts: list[str]) -> None:
+        if not parts:
+            return
         for part in parts:
-            words = set(fold(part).split()) - {"the", "a", "an", "of", "at", "for"}
+            words = set(fold(part).split()).difference(_DESCRIPTION_FILLERS)
             known = set(fold(" ".join(self.description)).split())
             if not words or words <= known:
                 continue
@@ -219,12 +229,42 @@ class Entity:
                 self.description.append(part)
 
 
+_DESCRIPTION_FILLERS = frozenset(("the", "a", "an", "of", "at", "for"))
+
+
 class Registry:
     """Entities in order of last mention, so resolution prefers the most recent."""
 
     def __init__(self) -> None:
         self.entities: list[Entity] = []
         self.acronyms: dict[str, str] = {}
+        self._words: dict[str, list[str]] = {}
+        # The first and last folded words of every person's name so far (more, not fewer,
+        # once a person is renamed or dropped): a name matches a person only by sharing one
+        # (see person()), so a name with neither is new without a scan.
+        self._person_ends: set[str] = set()
+
+    def _person_named(self, ent: Entity) -> None:
+        words = self.words(ent.name)
+        if words:
+            self._person_ends.add(words[0])
+            self._person_ends.add(words[-1])
+
+    def _no_person_shares(self, words: list[str]) -> bool:
+        """No person's name can be an alias of `words` nor the other way round."""
+        return bool(words) and words[0] not in self._person_ends and words[-1] not in self._person_ends
+
+    def words(self, text: str) -> list[str]:
+        """fold(text).split(), kept for the article: it names the same few people again and
+        again. Callers must not change the list."""
+        words = self._words.get(text)
+        if words is None:
+            if len(self._words) >= self.WORDS_LIMIT:
+                self._words.clear()
+            words = self._words[text] = fold(text).split()
+        return words
+
+    WORDS_LIMIT = 4096
 
     # Articles name far fewer; the cap keeps every look-up bounded on hostile input.
     LIMIT = 150
@@ -245,28 +285,57 @@ class Registry:
         self.acronyms.setdefault(acronym, name)
 
     def person(self, name: str, description: list[str] | None = None) -> Entity:
-        for ent in reversed(self.entities):
+        entities = self.entities
+        if entities and entities[-1].name == name and entities[-1].kind == "person":
+            # the person just named again (a quote's speaker is read several times): the scan
+            # below would stop at once on it, its name being an alias of itself
+            ent = entities[-1]
+            ent.add_description(description or [])
+            return ent
+        s = self.words(name)
+        for ent in () if self._no_person_shares(s) else reversed(entities):
             if ent.kind != "person":
                 continue
-            if is_alias(name, ent.name):
+            f = self.words(ent.name)
+            # either way round, an alias shares its first or its last word with the name
+            if s and f and s[-1] != f[-1] and s[0] != f[0]:
+                continue
+            if is_alias_words(s, f):
                 ent.add_alias(name)
                 break
-            if is_alias(ent.name, name):
+            if is_alias_words(f, s):
                 ent.add_alias(ent.name)
                 ent.name = name
+                self._person_named(ent)
                 break
         else:
             ent = Entity(name, "person")
+            self._person_named(ent)
         ent.add_description(description or [])
         return self.touch(ent)
+
+    def known_person(self, word: str) -> Entity | None:
+        """The most recent person `word` can refer to (see is_alias), without touching it."""
+        s = self.words(word)
+        if self._no_person_shares(s):
+            return None
+        for ent in reversed(self.entities):
+            if ent.kind == "person":
+                f = self.words(ent.name)
+                if not (s and f and s[-1] != f[-1] and s[0] != f[0]) and is_alias_words(s, f):
+                    return ent
+        return None
 
     def unnamed(self, text: str, description: list[str]) -> Entity:
         """"a spokeswoman for the port": kept as written, so "she" and "the spokeswoman" can
         find it later."""
+        key = self.words(text)  # equal folds, as their words are joined by single spaces
         for ent in reversed(self.entities):
-            if ent.kind == "person" and fold(ent.name) == fold(text):
+            if ent.kind == "person" and self.words(ent.name) == key:
                 return self.touch(ent)
-        return self.touch(Entity(text, "person", list(description)))
+        ent = Entity(text, "person", list(description))
+        self._person_named(ent)
+        return self.touch(ent)
 
     def org(self, name: str, description: list[str] | None = None, acronym: str | None = None) -> Entity:
         name = self.acronyms.get(name, name)
@@ -300,7 +369,7 @@ class Registry:
 
     def by_role(self, noun: str) -> Entity | None:
         for ent in reversed(self.entities):
-            if ent.kind == "person" and noun in fold(" ".join(ent.description)).split():
+            if ent.kind == "person" and noun in self.words(" ".join(ent.description)):
                 return ent
         return None
 
