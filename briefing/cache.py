@@ -55,12 +55,31 @@ class BuildCache:
     path: Path | None
     version: str = CODE_VERSION
     files: dict[str, Memo] = field(default_factory=dict)  # content/seed file -> what it held
-    analyses: dict[str, Any] = field(default_factory=dict)  # (path, digest) fingerprint -> analysis
+    # (path, digest) fingerprint -> analysis, each pickled on its own: saving after a
+    # one-briefing edit then pickles one analysis, not all of them again.
+    blobs: dict[str, bytes] = field(default_factory=dict)
     pages: dict[str, str] = field(default_factory=dict)  # output path -> fingerprint
+    search: Any = None  # the site's SearchIndex, updated in place by each build
     site: str | None = None  # fingerprint of every input of the last complete build
     summary: Any = None  # the last complete build's report, for a build that changes nothing
     used: set[str] = field(default_factory=set)
     previous_pages: dict[str, str] = field(default_factory=dict)
+    decoded: dict[str, Any] = field(default_factory=dict)  # analyses unpickled in this process
+
+    def analysis(self, key: str) -> Any | None:
+        value = self.decoded.get(key)
+        if value is None and key in self.blobs:
+            value = self.decoded[key] = pickle.loads(self.blobs[key])  # noqa: S301 - our own data
+        return value
+
+    def store_analysis(self, key: str, value: Any) -> None:
+        self.decoded[key] = value
+        self.blobs[key] = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def keep_analyses(self, keys: set[str]) -> None:
+        """Forget analyses of files that no longer exist or have changed since."""
+        self.blobs = {k: v for k, v in self.blobs.items() if k in keys}
+        self.decoded = {k: v for k, v in self.decoded.items() if k in keys}
 
     @classmethod
     def open(cls, root: Path, output: Path) -> BuildCache:
@@ -85,6 +104,10 @@ class BuildCache:
         except Exception:  # noqa: BLE001 - any damage to the cache means a cold build, never a failure
             pass
         return cls(path)
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent if self.path is not None else Path(FOLDER)
 
     @classmethod
     def disabled(cls) -> BuildCache:
@@ -141,7 +164,7 @@ class BuildCache:
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        state["path"], state["used"], state["previous_pages"] = None, set(), {}
+        state["path"], state["used"], state["previous_pages"], state["decoded"] = None, set(), {}, {}
         return state
 
 
@@ -161,3 +184,4 @@ def _prune(folder: Path) -> None:
     caches = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
     for stale in caches[KEEP:]:
         stale.unlink(missing_ok=True)
+        stale.with_suffix(".stamp").unlink(missing_ok=True)

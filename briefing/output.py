@@ -30,19 +30,23 @@ def write_site(output: Path, files: dict[str, bytes | None], finish: Callable[[P
     staging = output.with_name(f".{output.name}.staging-{os.getpid()}")
     retired = output.with_name(f".{output.name}.old-{os.getpid()}")
     _remove_leftovers(output)
-    made: set[Path] = set()
+    made: set[str] = set()
+    # Plain strings and os calls: at thousands of files, pathlib's overhead is most of the cost.
+    staging_root, output_root = str(staging), str(output)
     try:
         for relative, data in files.items():
             if relative.startswith("/") or ".." in relative.split("/") or "\\" in relative:
                 raise BuildError([problem(output, 1, f"refusing to write {relative!r} outside the output folder")])
-            target = staging / relative
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
+            target = f"{staging_root}/{relative}"
+            parent = target.rpartition("/")[0]
+            if parent not in made:
+                os.makedirs(parent, exist_ok=True)
+                made.add(parent)
             if data is None:
-                _keep(output / relative, target)
+                _keep(f"{output_root}/{relative}", target)
             else:
-                target.write_bytes(data)
+                with open(target, "wb") as handle:
+                    handle.write(data)
         (staging / MARKER).write_text("This folder is built by Briefing and replaced on every build.\n")
         if finish is not None:
             finish(staging)
@@ -151,7 +155,7 @@ def _remove_later(folder: Path) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _keep(published: Path, target: Path) -> None:
+def _keep(published: str, target: str) -> None:
     try:
         os.link(published, target)
     except OSError:  # another file system, or links not supported: copy instead

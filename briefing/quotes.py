@@ -32,7 +32,7 @@ MARK_RE = re.compile("[\"'\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019]")
 EVENT_MARK_RE = re.compile("[\"'\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019](?:(?<!['\u2019])|(?<!\\w.)|(?![^\\W_]))")
 
 
-@dataclass
+@dataclass(slots=True)
 class RawQuote:
     """A quotation as found: pieces per paragraph plus the regions its marks cover."""
 
@@ -146,6 +146,8 @@ def _piece(s: str, start: int, end: int) -> tuple[int, int]:
 
 def _scan_paragraph(p: int, s: str) -> list[RawQuote]:
     ev = _events(s)
+    if not ev:
+        return []  # most paragraphs of reported text have no quotation mark at all
     found: list[RawQuote] = []
     k = 0
     while k < len(ev):
@@ -166,7 +168,7 @@ def _scan_paragraph(p: int, s: str) -> list[RawQuote]:
             k = m + 1
         else:
             k += 1
-    return [q for q in found if q.pieces]
+    return [q for q in found if q.pieces] if found else found
 
 
 def _make(p: int, s: str, pos: int, end: int, region_end: int, family: str, closed: bool) -> RawQuote:
@@ -237,6 +239,9 @@ def quote_text(paragraphs: list[str], q: RawQuote) -> tuple[str, tuple[tuple[int
             spans[-1] = (p, start, end)
         else:
             spans.pop()
+    if len(spans) == 1:  # the usual quotation, within one paragraph
+        p, a, b = spans[0]
+        return paragraphs[p][a:b], tuple(spans)
     text = "\n".join(paragraphs[p][a:b] for p, a, b in spans)
     return text, tuple(spans)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -50,11 +51,22 @@ def collect_assets(layouts: Path) -> dict[str, Asset]:
 
 
 @functools.lru_cache(maxsize=8)
-def make_environment(layouts: Path) -> jinja2.Environment:
+def make_environment(layouts: Path, compiled: Path | None = None) -> jinja2.Environment:
     """One environment per layouts folder for the process: compiled templates are kept,
-    and ``auto_reload`` recompiles a layout only when its file changes (``serve``)."""
+    and ``auto_reload`` recompiles a layout only when its file changes (``serve``).
+
+    ``compiled``, a folder in the build cache, keeps the compiled layouts between runs:
+    compiling them costs more than a whole one-briefing rebuild otherwise does."""
+    bytecode = None
+    if compiled is not None:
+        try:
+            compiled.mkdir(parents=True, exist_ok=True)
+            bytecode = _BestEffortBytecodeCache(str(compiled))
+        except OSError:
+            bytecode = None  # a read-only project still builds, compiling every time
     environment = jinja2.Environment(
         auto_reload=True,
+        bytecode_cache=bytecode,
         loader=jinja2.FileSystemLoader(str(layouts)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -63,6 +75,24 @@ def make_environment(layouts: Path) -> jinja2.Environment:
     )
     environment.filters["long_date"] = long_date
     return environment
+
+
+class _BestEffortBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Compiled layouts kept between runs, when the cache folder allows: a deleted or
+    read-only cache only means compiling again, never a failed build."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except OSError:
+            pass
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            os.makedirs(self.directory, exist_ok=True)
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
 
 
 def long_date(value: date | None) -> str:

@@ -402,10 +402,7 @@ class Session:
             if self.config_file in changed:
                 config, _warnings = self.reload_config()  # its warnings come again with the build's
             preview_config = dataclasses.replace(config or self.config, output=self.preview.root)
-            # The search index is built once: re-indexing every page on each save would cost
-            # seconds on a large site, and a preview needs the page more than the index.
-            report = build(preview_config, drafts=self.arguments.drafts,
-                           search=not (self.preview.root / "pagefind").is_dir(), preview=True)
+            report = build(preview_config, drafts=self.arguments.drafts, preview=True)
             return Outcome(report, [], config, time.perf_counter() - started)
         except BuildError as error:
             return Outcome(None, error.problems, config, time.perf_counter() - started)

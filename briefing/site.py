@@ -21,7 +21,7 @@ from .catalog import Catalog, check_unique_slugs, read_catalog
 from .config import Config
 from .content import SEED_UPDATE_SUFFIX, Briefing, read_briefing
 from .corrections import apply_corrections, read_corrections
-from .index import AnalysedBriefing, build_index, quote_entries, unify_speakers
+from .index import AnalysedBriefing, QuoteEntry, SourceEntry, build_index, quote_entries, unify_speakers
 from .ingest import ingest, sha256
 from .lock import build_lock
 from .markup import BodyRenderer, Paragraph, QuoteMark, RenderedBody
@@ -30,7 +30,7 @@ from .parallel import run_all
 from .problems import BuildError, Problem, problem
 from .render import Renderer, collect_assets, make_environment, render_site, render_version
 from .report import BuildReport
-from .search import index_site
+from .search import SearchDocument, SearchIndex, document_terms
 from .stamp import input_stamp, save_stamp, unchanged_report
 
 Progress = Callable[[int, int], None]
@@ -84,8 +84,11 @@ def _seeds_unchanged(config: Config, briefings: list[Briefing], cache: BuildCach
     return True
 
 
-def analyse_briefing(briefing: Briefing, renderer: BodyRenderer) -> tuple[RenderedBody, Analysis, list[Problem]]:
-    """Markdown to HTML, quotations and sources found, editors' corrections applied."""
+def analyse_briefing(
+    briefing: Briefing, renderer: BodyRenderer, language: str = "en"
+) -> tuple[RenderedBody, Analysis, list[Problem], list[QuoteEntry], SearchDocument]:
+    """Markdown to HTML, quotations and sources found, editors' corrections applied, and
+    the page's entry in the search index."""
     corrections, problems = read_corrections(briefing.get("attribution"), briefing.front_matter, briefing.path)
     found = {}
 
@@ -103,15 +106,34 @@ def analyse_briefing(briefing: Briefing, renderer: BodyRenderer) -> tuple[Render
         return marks
 
     body = renderer.render(briefing.body, annotate)
+    search = search_document(briefing, body, language)
     # The paragraphs' text was for the analysis; the cache keeps only their ids and sections.
     body = replace(body, paragraphs=tuple(replace(p, text="") for p in body.paragraphs))
-    return body, found["analysis"], problems
+    return body, found["analysis"], problems, quote_entries(briefing, body, found["analysis"]), search
 
 
-def analyse_all(briefings: list[Briefing], jobs: int, progress: Progress | None = None) -> list[Any]:
+def search_document(briefing: Briefing, body: RenderedBody, language: str) -> SearchDocument:
+    """A hit in the title counts most, then the dek, the section headings and the text."""
+    texts = [(briefing.title, 8), (str(briefing.get("dek") or ""), 4)]
+    texts += [(heading.text, 3) for heading in body.headings]
+    texts += [(paragraph.text, 1) for paragraph in body.paragraphs]
+    return SearchDocument(f"{briefing.slug}/", briefing.title, str(briefing.get("dek") or ""),
+                          briefing.date.isoformat() if briefing.date else "", document_terms(texts, language))
+
+
+def speaker_document(source: SourceEntry, language: str) -> SearchDocument:
+    """A speaker's page is found by their name and description; their quotations are found
+    on the briefings that hold them."""
+    terms = document_terms([(source.name, 8), (source.acronym or "", 8), (source.description, 4)], language)
+    return SearchDocument(source.path, source.name, source.description, "", terms)
+
+
+def analyse_all(
+    briefings: list[Briefing], jobs: int, progress: Progress | None = None, language: str = "en"
+) -> list[Any]:
     """Analyse briefings, across ``jobs`` processes when there are enough to be worth it."""
     renderer = _body_renderer()
-    return run_all([partial(analyse_briefing, b, renderer) for b in briefings], jobs, progress)
+    return run_all([partial(analyse_briefing, b, renderer, language) for b in briefings], jobs, progress)
 
 
 @functools.cache
@@ -127,12 +149,10 @@ def build(
     jobs: int = 1,
     use_cache: bool = True,
     progress: Progress | None = None,
-    search: bool = True,
     preview: bool = False,
 ) -> BuildReport:
     """Build the whole site into ``config.output``; raises BuildError, output untouched.
 
-    ``search`` false keeps the published search index instead of rebuilding it.
     ``preview`` (for `serve`) updates the folder in place and keeps the cache in memory."""
     with build_lock(config.output), _gc_paused():
         started = time.perf_counter()
@@ -143,7 +163,7 @@ def build(
             return report
         cache = BuildCache.open(config.root, config.output) if use_cache else None
         report = _build(config, cache, drafts=drafts, write_content=write_content, jobs=jobs, progress=progress,
-                        search=search, preview=preview)
+                        preview=preview)
         if stamp:
             save_stamp(config, stamp, report)
         return report
@@ -164,7 +184,7 @@ def _gc_paused() -> Iterator[None]:
 
 def _build(
     config: Config, cache: BuildCache | None, *, drafts: bool, write_content: bool, jobs: int,
-    progress: Progress | None, search: bool, preview: bool = False,
+    progress: Progress | None, preview: bool = False,
 ) -> BuildReport:
     started = time.perf_counter()
     report = BuildReport()
@@ -174,31 +194,38 @@ def _build(
     report.drafts_hidden = len(briefings) - len(shown)
 
     try:
-        environment = make_environment(config.layouts)
+        environment = make_environment(config.layouts, cache.folder / "layouts" if cache and cache.path else None)
         assets = collect_assets(config.layouts)
         version = render_version(config, config.layouts, assets)
     except jinja2.TemplateError as error:
         raise BuildError([template_problem(error, config)]) from None
-    keys = {b.path: fingerprint(str(b.path), digests.get(b.path, "")) for b in shown}
+    # The language is in the key: it decides the search terms (stopwords) made with the analysis.
+    keys = {b.path: fingerprint(str(b.path), digests.get(b.path, ""), config.language) for b in shown}
     site_print = fingerprint(version, drafts, sorted(keys.values()))
     if cache is not None and cache.site == site_print and (config.output / MARKER).is_file() and cache.summary:
         cache.pages = cache.previous_pages
         cache.save(persist=not preview)
         return _unchanged_report(report, cache.summary, started)
 
-    analyses = cache.analyses if cache is not None else {}
+    analyses = {}
+    for briefing in shown:
+        found = cache.analysis(keys[briefing.path]) if cache is not None else None
+        if found is not None:
+            analyses[keys[briefing.path]] = found
     todo = [b for b in shown if keys[b.path] not in analyses]
-    for briefing, result in zip(todo, analyse_all(todo, jobs, progress), strict=True):
+    for briefing, result in zip(todo, analyse_all(todo, jobs, progress, config.language), strict=True):
         analyses[keys[briefing.path]] = result
+        if cache is not None:
+            cache.store_analysis(keys[briefing.path], result)
     report.changed = len(todo)
     if cache is not None:  # keep what the current briefings need, nothing older
-        cache.analyses = {keys[b.path]: analyses[keys[b.path]] for b in shown}
-    analysed, problems = [], []
+        cache.keep_analyses(set(analyses))
+    analysed, problems, documents = [], [], []
     for briefing in shown:
-        body, analysis, found = analyses[keys[briefing.path]]
+        body, analysis, found, entries, searchable = analyses[keys[briefing.path]]
+        documents.append(searchable)
         problems += found
-        analysed.append(AnalysedBriefing(briefing, body, analysis, quote_entries(briefing, body, analysis),
-                                         keys[briefing.path]))
+        analysed.append(AnalysedBriefing(briefing, body, analysis, entries, keys[briefing.path]))
     _stop_on_errors(problems, report)
     unify_speakers(analysed)
     index = build_index(analysed)
@@ -210,33 +237,27 @@ def _build(
         files = render_site(config, Renderer(config, environment, assets), analysed, index, unchanged, jobs)
     except jinja2.TemplateError as error:
         raise BuildError([template_problem(error, config)]) from None
-    pages_changed = cache is None or any(data is not None for path, data in files.items() if path.endswith(".html"))
-    kept = [] if search and pages_changed else _published_files(config.output, "pagefind")
-    # The published search index is kept when no page changed (it is still exact), or when
-    # the caller asked for no indexing (`serve` after its first build: speed over freshness).
-    files.update(dict.fromkeys(kept))
+    documents += [speaker_document(source, config.language) for source in index.speakers]
+    search_index = cache.search if cache is not None else None
+    if search_index is None or search_index.language != config.language:
+        search_index = SearchIndex(config.language)
+    files.update(search_index.update(documents, published=lambda path: (config.output / path).is_file()))
     if preview:
         update_in_place(config.output, files)
-        if search and not kept:
-            index_site(config.output)
     else:
-        write_site(config.output, files, finish=None if kept or not search else index_site)
+        write_site(config.output, files)
     report.briefings = len(analysed)
     report.quotes = len(index.quotes)
     report.sources = len(index.sources)
     report.pages_written = sum(1 for data in files.values() if data is not None)
     if cache is not None:
+        cache.search = search_index
         cache.site = site_print
         cache.summary = (report.briefings, report.drafts_hidden, report.quotes, report.sources,
                          [w for w in report.warnings])
         cache.save(persist=not preview)
     report.seconds = time.perf_counter() - started
     return report
-
-
-def _published_files(output: Path, folder: str) -> list[str]:
-    root = output / folder
-    return [p.relative_to(output).as_posix() for p in root.rglob("*") if p.is_file()] if root.is_dir() else []
 
 
 def _unchanged_report(report: BuildReport, summary: Any, started: float) -> BuildReport:

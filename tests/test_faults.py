@@ -261,10 +261,10 @@ def test_a_seed_that_cannot_be_written_to_content_is_a_clear_error(small_site):
 
 @pytest.fixture
 def small_disk(tmp_path: Path):
-    """A real 2 MB file system (tmpfs), when this machine lets us mount one (root in CI)."""
+    """A real 8 MB file system (tmpfs), when this machine lets us mount one (root in CI)."""
     disk = tmp_path / "disk"
     disk.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(disk)],
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(disk)],
                              capture_output=True, text=True, check=False)
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a small file system here: {mounted.stderr.strip()}")
@@ -275,7 +275,7 @@ def small_disk(tmp_path: Path):
 
 
 def fill(disk: Path) -> None:
-    with open(disk / "filler", "wb") as handle:
+    with open(disk / "filler", "wb", buffering=0) as handle:  # unbuffered: no failing flush at close
         try:
             while True:
                 handle.write(b"\0" * 65536)

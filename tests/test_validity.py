@@ -164,7 +164,7 @@ def open_page(page: object, url: str, kind: str, site: Site) -> None:
     page.goto(url)
     if kind == "search":
         page.get_by_role("searchbox").fill(search_term(site))
-        page.locator("pagefind-results a").first.wait_for(timeout=WAIT_MS)
+        page.locator("#search-results a").first.wait_for(timeout=WAIT_MS)
 
 
 # Colours are checked in both schemes; the phone width checks layout (and wrapping) once more.
@@ -280,7 +280,7 @@ def test_every_header_link_shows_focus(sample_site: Site, sample_url: str, brows
 
 def assert_outlined(focus: dict) -> None:
     """A solid ring at least 2 px wide, 3:1 against the page (WCAG 2.4.7, 1.4.11): our outline,
-    or the box-shadow ring Pagefind's search field draws instead."""
+    or a box-shadow ring."""
     if focus["outline"] == "none":
         ring = re.fullmatch(r"(rgba?\([^)]*\)) 0px 0px 0px ([\d.]+)px", focus["shadow"])
         assert ring, focus
