@@ -6,8 +6,8 @@ temporary folders and prints, for one page of each type, the bytes a reader down
 read it: the HTML, the stylesheets it links and any scripts (only the search page has one).
 The budget is a briefing page under 40 KB of HTML + CSS for the real seed (issue 5).
 
-It then times the Pagefind indexing step alone on each built site (median of 3 runs) and
-prints the size of the search bundle. ``--generated N`` adds a generated N-briefing site
+It then prints the size of each site's search index (``search/*.json``; its build time is
+measured by ``bench/search_speed.py``). ``--generated N`` adds a generated N-briefing site
 (bench/generate.py's short shape, as in serve_latency.py).
 
     python bench/page_weight.py
@@ -19,10 +19,8 @@ from __future__ import annotations
 import argparse
 import gzip
 import shutil
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -33,7 +31,6 @@ BUDGET = 40 * 1024
 sys.path.insert(0, str(REPO))
 
 from briefing.cli import main as briefing_main  # noqa: E402  (after the path insert)
-from briefing.search import BUNDLE, index_site  # noqa: E402
 
 
 def build(project: Path, *options: str) -> Path:
@@ -74,16 +71,6 @@ def _local(site: Path, folder: Path, href: str) -> Path:
     return site / href.lstrip("/") if href.startswith("/") else (folder / href).resolve()
 
 
-def index_seconds(site: Path, runs: int = 3) -> float:
-    timings = []
-    for _ in range(runs):
-        shutil.rmtree(site / BUNDLE, ignore_errors=True)
-        started = time.perf_counter()
-        index_site(site)
-        timings.append(time.perf_counter() - started)
-    return statistics.median(timings)
-
-
 def report(name: str, site: Path) -> None:
     html_pages = sum(1 for _ in site.rglob("*.html"))
     print(f"\n{name}: {html_pages} pages")
@@ -92,9 +79,9 @@ def report(name: str, site: Path) -> None:
         w = weight(site, page)
         note = "" if kind != "briefing" else ("  (under 40 KB)" if w["html"] + w["css"] < BUDGET else "  OVER 40 KB")
         print(f"  {kind:<12} {w['html']:>9,} {w['css']:>8,} {w['html'] + w['css']:>9,} {w['js']:>9,} {w['gzip']:>9,}{note}")
-    seconds = index_seconds(site)
-    bundle = sum(f.stat().st_size for f in (site / BUNDLE).rglob("*") if f.is_file())
-    print(f"  search index: {seconds:.2f} s to build (median of 3), bundle {bundle / 1024:,.0f} KB", flush=True)
+    files = [f for f in (site / "search").rglob("*.json") if f.is_file()]
+    size = sum(f.stat().st_size for f in files)
+    print(f"  search index: {len(files):,} files, {size / 1024:,.0f} KB (build time: bench/search_speed.py)", flush=True)
 
 
 def main() -> int:
