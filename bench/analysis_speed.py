@@ -13,9 +13,19 @@ The corpus, in groups (each an article's list of body paragraphs):
   (straight quotes, case changes, joined paragraphs, shuffled words and sentences), so that a
   faster analysis has to agree on odd input too, not just on well-formed copy.
 
-    python bench/analysis_speed.py                          # ms per article, median of 5
+    python bench/analysis_speed.py                          # ms per article
     python bench/analysis_speed.py --record /tmp/base.pickle
     python bench/analysis_speed.py --compare /tmp/base.pickle
+
+Three timings per group, in ms per article:
+
+- ``warm``: the median of ``--runs`` passes over the group in this process, so every text has
+  been analysed before (the analysis's caches of phrases, names and word chunks hold it);
+- ``first pass``: one pass over the group in a fresh process, each text analysed once, as a
+  build sees it (caches fill from the earlier texts of the pass, never from the same text);
+- ``cold``: the same texts with every cache of the analysis emptied before each article (the
+  best of three such passes, per article): unseen text, with nothing to reuse but the
+  article's own repetitions.
 
 Timing runs with the cyclic garbage collector disabled, as builds run the analysis.
 """
@@ -25,6 +35,7 @@ from __future__ import annotations
 import argparse
 import gc
 import hashlib
+import json
 import pickle
 import random
 import statistics
@@ -40,6 +51,7 @@ sys.path.insert(0, str(REPO))
 from briefing.analysis import analyse  # noqa: E402
 from briefing.content import read_briefing  # noqa: E402
 from briefing.markup import BodyRenderer  # noqa: E402
+from briefing.names import Memo  # noqa: E402
 from briefing.seed import SeedError, decode_seed, parse_seed  # noqa: E402
 
 SHARED_SEEDS = REPO.parent / "shared" / "seeds"
@@ -112,15 +124,21 @@ STRAIGHTEN = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019
 UNMARK = str.maketrans({c: None for c in "\u201c\u201d\"\u00ab\u00bb"})
 
 
+def timed_group(name: str, renderer: BodyRenderer) -> list[tuple[str, list[str]]]:
+    if name == "real":
+        return seed_group(list(SHARED_SEEDS.glob("*.txt")))
+    if name == "seeds":
+        return seed_group(list((REPO / "seeds").glob("*.txt")))
+    if name == "fixtures":
+        return seed_group(list((REPO / "tests" / "fixtures" / "articles").glob("*.txt")))
+    if name == "content":
+        return content_group(list((REPO / "content").glob("*.md")), renderer)
+    return generated_group(renderer)
+
+
 def corpus() -> Corpus:
     renderer = BodyRenderer()
-    groups: Corpus = {
-        "real": seed_group(list(SHARED_SEEDS.glob("*.txt"))),
-        "seeds": seed_group(list((REPO / "seeds").glob("*.txt"))),
-        "fixtures": seed_group(list((REPO / "tests" / "fixtures" / "articles").glob("*.txt"))),
-        "content": content_group(list((REPO / "content").glob("*.md")), renderer),
-        "generated": generated_group(renderer),
-    }
+    groups: Corpus = {name: timed_group(name, renderer) for name in TIMED}
     rng = random.Random(20240611)
     mutated = []
     for group in TIMED:
@@ -131,10 +149,9 @@ def corpus() -> Corpus:
     return groups
 
 
-def time_group(articles: list[tuple[str, list[str]]], runs: int) -> tuple[float, float]:
-    """(first run, median over runs) of the mean ms per article, garbage collector off. The
-    first run is what a cold build sees: the analysis caches phrases and names across
-    articles, and later runs find this corpus's already there."""
+def time_group(articles: list[tuple[str, list[str]]], runs: int) -> float:
+    """Median over runs of the mean ms per article, garbage collector off: warm, as every
+    run after the first finds the texts' phrases and chunks already in the caches."""
     times = []
     gc.collect()
     gc.disable()
@@ -146,7 +163,53 @@ def time_group(articles: list[tuple[str, list[str]]], runs: int) -> tuple[float,
             times.append((time.perf_counter() - start) * 1000 / len(articles))
     finally:
         gc.enable()
-    return times[0], statistics.median(times)
+    return statistics.median(times)
+
+
+# Module-level tables the analysis keeps across articles, besides lru_cache wrappers and Memo
+# instances (by name, in any briefing module; older versions of the code have some of them).
+CACHE_TABLES = ("_CHUNKS", "_SIGS", "_TOKS")
+
+
+def empty_caches() -> None:
+    """Empty everything the analysis keeps from one article to the next, as in a fresh process."""
+    for name, module in list(sys.modules.items()):
+        if name != "briefing" and not name.startswith("briefing."):
+            continue
+        for attr, value in list(vars(module).items()):
+            if callable(getattr(value, "cache_clear", None)):
+                value.cache_clear()
+            elif isinstance(value, Memo) or (attr in CACHE_TABLES and isinstance(value, dict)):
+                value.clear()
+
+
+def cold_times(articles: list[tuple[str, list[str]]], repeats: int = 3) -> tuple[float, float]:
+    """(first pass, cold) mean ms per article: call in a fresh process (see the module's
+    docstring). Cold takes each article's best of `repeats`, caches emptied before each."""
+    gc.collect()
+    gc.disable()
+    try:
+        start = time.perf_counter()
+        for _, paragraphs in articles:
+            analyse(paragraphs)
+        first = (time.perf_counter() - start) * 1000 / len(articles)
+        best = [float("inf")] * len(articles)
+        for _ in range(repeats):
+            for i, (_, paragraphs) in enumerate(articles):
+                empty_caches()
+                start = time.perf_counter()
+                analyse(paragraphs)
+                best[i] = min(best[i], time.perf_counter() - start)
+    finally:
+        gc.enable()
+    return first, sum(best) * 1000 / len(articles)
+
+
+def cold_in_fresh_process(group: str) -> tuple[float, float]:
+    """cold_times() of a group, measured by a new Python process of this script."""
+    out = subprocess.run([sys.executable, __file__, "--cold-worker", group], check=True, capture_output=True, text=True)
+    first, cold = json.loads(out.stdout.strip().splitlines()[-1])
+    return first, cold
 
 
 def results(groups: Corpus) -> dict[str, object]:
@@ -169,16 +232,24 @@ def main() -> int:
     parser.add_argument("--compare", type=Path, help="assert every result equals this recording")
     parser.add_argument("--runs", type=int, default=5, help="timed runs per group (median reported)")
     parser.add_argument("--no-time", action="store_true", help="skip timing")
+    parser.add_argument("--cold-worker", metavar="GROUP", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.cold_worker:
+        # a fresh process: nothing analysed yet, and only this group to analyse
+        print(json.dumps(cold_times(timed_group(args.cold_worker, BodyRenderer()))))
+        return 0
     groups = corpus()
     if not args.no_time:
+        print(f"{'group':10} {'':14} {'':12}  ms/article: warm (median of {args.runs}), first pass "
+              f"(fresh process), cold (caches emptied per article)")
         for group in TIMED:
             articles = groups[group]
             if articles:
                 words = statistics.mean(sum(len(p.split()) for p in paras) for _, paras in articles)
-                first, median = time_group(articles, args.runs)
+                first, cold = cold_in_fresh_process(group)
+                median = time_group(articles, args.runs)
                 print(f"{group:10} {len(articles):5} articles  {words:6.0f} words  "
-                      f"{median:7.3f} ms/article (median of {args.runs}; first run {first:.3f})")
+                      f"warm {median:7.3f}  first pass {first:7.3f}  cold {cold:7.3f}")
     if args.record or args.compare:
         now = results(groups)
         if args.record:

@@ -9,7 +9,6 @@ from briefing.names import Tok
 
 # only a sentence mark (S) or a quotation (Q) can end a sentence
 _ENDERS_RE = re.compile("[SQ]")
-_MARKS_RE = re.compile("S")
 MAX_SENTENCE = 300
 
 
@@ -19,8 +18,7 @@ def sentences(toks: list[Tok], sig: str, starts: dict[int, int], ends: dict[int,
     a sentence (`ends`, by its offset in `starts`), unless a speech verb follows it."""
     out, start, n = [], 0, len(toks)
     # visit just the tokens that can end a sentence: quotations only when one ends a sentence
-    for m in (_ENDERS_RE if ends else _MARKS_RE).finditer(sig):
-        i = m.start()
+    for i in _positions(sig, ends):
         if sig[i] == "Q" and not (ends.get(starts[i], False) and not _cue_follows(toks, i + 1)):
             continue
         k = i + 1
@@ -39,6 +37,18 @@ def sentences(toks: list[Tok], sig: str, starts: dict[int, int], ends: dict[int,
     # a run-on "sentence" of thousands of tokens (fuzzing, lists) is cut into bounded pieces
     # so per-sentence cue matching stays linear
     return [(a, min(a + MAX_SENTENCE, b)) for a, b in out for a in range(a, b, MAX_SENTENCE)]
+
+
+def _positions(sig: str, ends: dict[int, bool]) -> list[int]:
+    """Indices of the sentence marks, and of the quotations if any quotation ends a sentence."""
+    if ends:
+        return [m.start() for m in _ENDERS_RE.finditer(sig)]
+    out = []
+    i = sig.find("S")
+    while i >= 0:
+        out.append(i)
+        i = sig.find("S", i + 1)
+    return out
 
 
 def _cue_follows(toks: list[Tok], i: int) -> bool:

@@ -140,32 +140,42 @@ def _learn_chunks(chunks: set[str]) -> None:
             # word only if capitalised
             low = chunk.lower()
             classes = classes_of(low, _PLAIN)
-            tok = _tok(Tok, (chunk, "W", low))
-            _TOKS[chunk] = (tok,)
-            _SIGS[chunk] = classes[0] if chunk[0].isupper() else _lower_class(classes[1], tok)
+            _TOKS[chunk] = (_tok(Tok, (chunk, "W", low)),)
+            if chunk[0].isupper():
+                _SIGS[chunk] = classes[0]
+            elif classes[1] == "w" and (low in AUX or (len(low) > 4 and low.endswith(_VERB_ENDINGS))) and chunk.islower():
+                _SIGS[chunk] = "v"  # verbish (a w word is no speech verb: those are cue words)
+            else:
+                _SIGS[chunk] = classes[1]
             continue
-        head, mark = chunk[:-1], chunk[-1]
-        if mark in _TAIL_CLASSES:
-            if head.isalnum() and (mark != "." or (len(head) > 1 and head.lower() not in ABBREVIATIONS)):
-                # "officials," or "Sarro.": a word, then a mark that joins neither it nor
-                # (being the last character) anything after; a period joins only an
-                # abbreviation or a single character
+        mark = chunk[-1]
+        tail = _TAILS.get(mark)
+        if tail is not None:
+            head = chunk[:-1]
+            if head.isalnum():
                 low = head.lower()
-                classes = classes_of(low, _PLAIN)
-                tok = _tok(Tok, (head, "W", low))
-                _TOKS[chunk] = (tok, _tok(Tok, (mark, "P", mark)))
-                _SIGS[chunk] = (classes[0] if head[0].isupper() else _lower_class(classes[1], tok)) + _TAIL_CLASSES[mark]
-                continue
-            if head and not head.strip(FILLER):
+                if mark != "." or (len(head) > 1 and low not in ABBREVIATIONS):
+                    # "officials," or "Sarro.": a word, then a mark that joins neither it
+                    # nor (being the last character) anything after; a period joins only an
+                    # abbreviation or a single character
+                    classes = classes_of(low, _PLAIN)
+                    tok = _tok(Tok, (head, "W", low))
+                    _TOKS[chunk] = (tok, tail[0])
+                    _SIGS[chunk] = (classes[0] if head[0].isupper() else _lower_class(classes[1], tok)) + tail[1]
+                    continue
+            elif head and not head.strip(FILLER):
                 # a quotation, then a mark ("“...”."): FILLER+ is one token
-                _TOKS[chunk] = (_tok(Tok, (head, "Q", "")), _tok(Tok, (mark, "P", mark)))
-                _SIGS[chunk] = "Q" + _TAIL_CLASSES[mark]
+                _TOKS[chunk] = (_tok(Tok, (head, "Q", "")), tail[0])
+                _SIGS[chunk] = "Q" + tail[1]
                 continue
         elif not chunk.strip(FILLER):
             _TOKS[chunk] = (_tok(Tok, (chunk, "Q", "")),)
             _SIGS[chunk] = "Q"
             continue
         _TOKS[chunk], _SIGS[chunk] = _learn_generic(chunk)
+
+
+_VERB_ENDINGS = ("ed", "es")
 
 
 def _lower_class(cls: str, tok: Tok) -> str:
@@ -175,9 +185,9 @@ def _lower_class(cls: str, tok: Tok) -> str:
 
 
 _tok = tuple.__new__  # Tok's fields in order, without namedtuple's Python-level constructor
-# Marks that end a word without being part of it: not an apostrophe or hyphen (they join
-# words) nor a combining mark.
-_TAIL_CLASSES = {mark: _punct_class(mark) for mark in ",.;:!?)]\u2026\"\u201d\u00bb"}
+# Marks that end a word without being part of it (not an apostrophe or hyphen: they join
+# words; nor a combining mark): their token and class.
+_TAILS = {mark: (_tok(Tok, (mark, "P", mark)), _punct_class(mark)) for mark in ",.;:!?)]\u2026\"\u201d\u00bb"}
 
 
 def _learn_generic(chunk: str) -> tuple[tuple[Tok, ...], str]:

@@ -375,7 +375,7 @@ class Registry:
 
     def by_org_word(self, noun: str) -> Entity | None:
         for ent in reversed(self.entities):
-            if ent.kind == "organization" and noun in fold(ent.name).split():
+            if ent.kind == "organization" and noun in self.words(ent.name):
                 return ent
         return None
 
