@@ -51,7 +51,6 @@ sys.path.insert(0, str(REPO))
 from briefing.analysis import analyse  # noqa: E402
 from briefing.content import read_briefing  # noqa: E402
 from briefing.markup import BodyRenderer  # noqa: E402
-from briefing.names import Memo  # noqa: E402
 from briefing.seed import SeedError, decode_seed, parse_seed  # noqa: E402
 
 SHARED_SEEDS = REPO.parent / "shared" / "seeds"
@@ -166,8 +165,8 @@ def time_group(articles: list[tuple[str, list[str]]], runs: int) -> float:
     return statistics.median(times)
 
 
-# Module-level tables the analysis keeps across articles, besides lru_cache wrappers and Memo
-# instances (by name, in any briefing module; older versions of the code have some of them).
+# Module-level tables the analysis keeps across articles, besides lru_cache wrappers: by name
+# (older versions of the code have some of them, and memo dicts of a class named Memo).
 CACHE_TABLES = ("_CHUNKS", "_SIGS", "_TOKS")
 
 
@@ -179,7 +178,7 @@ def empty_caches() -> None:
         for attr, value in list(vars(module).items()):
             if callable(getattr(value, "cache_clear", None)):
                 value.cache_clear()
-            elif isinstance(value, Memo) or (attr in CACHE_TABLES and isinstance(value, dict)):
+            elif isinstance(value, dict) and (attr in CACHE_TABLES or type(value).__name__ == "Memo"):
                 value.clear()
 
 

@@ -8,7 +8,8 @@ and role nouns ("he", "the commander") resolve to the most recent fitting person
 The steps live in their own modules: analysis_tokens (tokens and their class signature),
 analysis_sentences, analysis_phrases (noun phrases around a cue), analysis_cues (speech
 cues and their subjects), attribution_intros (people introduced without a cue),
-attribution_resolve (mentions to entities) and analysis_naming (quoted names and titles).
+attribution_resolve (mentions to entities), attribution_state (what is remembered while
+reading) and analysis_naming (quoted names and titles); analysis_words holds the word lists.
 """
 
 from __future__ import annotations
@@ -141,22 +142,24 @@ def _paragraph(
     para_speaker: Speaker | None = None
     last_cue_speaker: Speaker | None = None
     for lo, hi in sentences(toks, sig, starts, ends):
-        actor = register_intros(toks, sig, lo, hi, state)
+        sent = sig[lo:hi]
+        actor = register_intros(toks, sig, sent, lo, hi, state)
         if actor is not None:
             last_cue_speaker = (actor, actor.name)
         # most sentences have no cue word at all
-        cues = find_cues(toks, sig, lo, hi, state) if _CUE_CLASS_RE.search(sig, lo, hi) else []
+        cues = find_cues(toks, sig, lo, hi, state) if "c" in sent or "C" in sent else []
         if cues:
             resolved = resolve_cues(cues, state)
             if resolved:
                 last_cue_speaker = resolved[-1]
-        qi = sig.find("Q", lo, hi)
+        qi = sent.find("Q")
         if qi < 0:
             # a statement or figures reported without quotation marks still cite their source
             for c in cues:
                 if c.mention is not None and c.mention.kind in ("person", "org"):
                     cite(c.entity, state)
             continue
+        qi += lo
         while qi >= 0:
             start = starts[qi]
             at = (p, start)
@@ -178,9 +181,6 @@ def _paragraph(
     if last_cue_speaker is not None and para_speaker is None:
         # "X said the timing mattered less." then a paragraph that is only a quotation: X's
         state.last_speaker, state.last_speaker_para = last_cue_speaker, p
-
-
-_CUE_CLASS_RE = re.compile("[cC]")
 
 
 def _attribute(

@@ -44,10 +44,16 @@ def find_cues(toks: list[Tok], sig: str, lo: int, hi: int, state: State) -> list
         # a cue word has no period to drop, so its low is text.lower(); being ASCII, it
         # starts with a lower-case letter exactly when it is no name word (class "c")
         low = toks[v].low
-        if low in SPEECH_VERBS and m.group() == "c" and not _infinitive_use(toks, v, hi):
-            cue = _verb_cue(toks, v, lo, hi, state)
-            if cue:
-                found.append(cue)
+        if low in SPEECH_VERBS and m.group() == "c" and not (v + 1 < hi and toks[v + 1].low == "to" and low not in TO_OK):
+            # a speech verb, not used before "to" ("agreed to the talks", "promised to act")
+            if low in ("told", "telling", "tells", "tell"):
+                _outlet(toks, v + 1, hi, state)
+            if SPEECH_VERBS[low]:
+                found.append(Cue(v, v, None, participle=True))
+                continue
+            mention, start = _subject(toks, v, lo, hi)
+            if mention is not None:
+                found.append(Cue(v, start, mention))
         elif low == "according" and v + 1 < hi and toks[v + 1].low == "to":
             end = np_forward(toks, v + 2, hi)
             mention = read_np(word_list(toks, v + 2, end)) if end > v + 2 else None
@@ -61,23 +67,6 @@ def find_cues(toks: list[Tok], sig: str, lo: int, hi: int, state: State) -> list
             if mention and mention.kind in ("org", "person"):
                 found.append(Cue(v, v, mention, override=True))
     return found
-
-
-def _infinitive_use(toks: list[Tok], v: int, hi: int) -> bool:
-    """"agreed to the talks", "promised to act": the verb is not reporting speech here."""
-    return v + 1 < hi and toks[v + 1].low == "to" and toks[v].low not in TO_OK
-
-
-def _verb_cue(toks: list[Tok], v: int, lo: int, hi: int, state: State) -> Cue | None:
-    low = toks[v].low
-    if low in ("told", "telling", "tells", "tell"):
-        _outlet(toks, v + 1, hi, state)
-    if SPEECH_VERBS[low]:
-        return Cue(v, v, None, participle=True)
-    mention, start = _subject(toks, v, lo, hi)
-    if mention is None:
-        return None
-    return Cue(v, start, mention)
 
 
 def _subject(toks: list[Tok], v: int, lo: int, hi: int) -> tuple[Mention | None, int]:

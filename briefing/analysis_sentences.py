@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from operator import methodcaller
 
 from briefing.analysis_words import SPEECH_VERBS
 from briefing.names import Tok
 
 # only a sentence mark (S) or a quotation (Q) can end a sentence
 _ENDERS_RE = re.compile("[SQ]")
+_START = methodcaller("start")
 MAX_SENTENCE = 300
 
 
@@ -42,7 +44,7 @@ def sentences(toks: list[Tok], sig: str, starts: dict[int, int], ends: dict[int,
 def _positions(sig: str, ends: dict[int, bool]) -> list[int]:
     """Indices of the sentence marks, and of the quotations if any quotation ends a sentence."""
     if ends:
-        return [m.start() for m in _ENDERS_RE.finditer(sig)]
+        return list(map(_START, _ENDERS_RE.finditer(sig)))
     out = []
     i = sig.find("S")
     while i >= 0:

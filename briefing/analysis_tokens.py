@@ -13,7 +13,7 @@ name words nor cue words only the v words are verbish.
 
 from __future__ import annotations
 
-from itertools import chain
+from itertools import chain, repeat
 
 from briefing.analysis_words import AUX, CUE_WORDS, RUN_PARTICLES, SENTENCE_OPENERS, SPEECH_VERBS
 from briefing.names import (
@@ -27,8 +27,6 @@ from briefing.names import (
     new_tok,
 )
 from briefing.quotes import FILLER
-
-NAME_CLASSES = "NTCRO"
 
 
 def token_class(text: str) -> str:
@@ -54,7 +52,10 @@ def verbish(t: Tok) -> bool:
     if t.kind != "W" or not t.text.islower():
         return False
     low = t.low
-    return low in AUX or low in SPEECH_VERBS or (low.endswith(("ed", "es")) and len(low) > 4)
+    return low in AUX or low in SPEECH_VERBS or (low.endswith(_VERB_ENDINGS) and len(low) > 4)
+
+
+_VERB_ENDINGS = ("ed", "es")
 
 
 def _punct_class(text: str) -> str:
@@ -72,8 +73,9 @@ def _word_classes(low: str) -> tuple[str, str]:
     return ("O" if low in SENTENCE_OPENERS else "N"), ("a" if low in RUN_PARTICLES else "w")
 
 
-# Only these words have classes of their own; any other word is N or w. A table built once,
-# so that classing an unseen word is a dictionary look-up, not a chain of set tests.
+# Only these words have classes of their own; any other word is N, or w (v when verbish). A
+# table built once, so that classing an unseen word is a dictionary look-up, not a chain of
+# set tests.
 _PLAIN = ("N", "w")
 _WORD_CLASSES = {
     low: _word_classes(low)
@@ -91,28 +93,44 @@ def tokenise(paragraphs: list[str]) -> list[tuple[list[Tok], str, dict[int, int]
     are learnt once, most of them (a plain word, a word and a comma or period, a quotation)
     without the tokenising regex, and all the article's at the first miss: one batch instead
     of one per paragraph."""
-    out = []
     split = list(map(str.split, paragraphs))
-    for n, (masked, chunks) in enumerate(zip(paragraphs, split, strict=True)):
-        try:
-            sig = "".join(map(_SIGS.__getitem__, chunks))
-        except KeyError:
-            rest = set(chunks).union(*split[n + 1:])
-            _learn_chunks(rest if len(rest) <= _CHUNK_LIMIT else set(chunks))
-            sig = "".join(map(_SIGS.__getitem__, chunks))
-        toks = list(chain.from_iterable(map(_TOKS.__getitem__, chunks)))
+    try:
+        sigs, toks = _look_up(split)
+    except KeyError:
+        chunks = set().union(*split)
+        if len(chunks) <= _CHUNK_LIMIT:
+            _learn_chunks(chunks)
+            sigs, toks = _look_up(split)
+        else:
+            # hostile input: the tables may be emptied while learning, so a paragraph at a time
+            sigs, toks = [], []
+            for part in split:
+                _learn_chunks(set(part))
+                sig, tok = _look_up([part])
+                sigs += sig
+                toks += tok
+    out = []
+    for masked, tok, sig in zip(paragraphs, toks, sigs, strict=True):
         starts = {}
         qi = sig.find("Q")
         if qi >= 0:
-            # each quotation token is one maximal run of FILLER (see filler_starts), in order
+            # each quotation token is one maximal run of FILLER, in order
             at = 0
             while qi >= 0:
                 at = masked.find(FILLER, at)
                 starts[qi] = at
-                at += len(toks[qi].text)
+                at += len(tok[qi].text)
                 qi = sig.find("Q", qi + 1)
-        out.append((toks, sig, starts))
+        out.append((tok, sig, starts))
     return out
+
+
+def _look_up(split: list[list[str]]) -> tuple[list[str], list[list[Tok]]]:
+    """Signatures and token lists of the paragraphs' chunks, in C (KeyError for a chunk not
+    in the tables)."""
+    sigs = list(map("".join, map(map, repeat(_SIGS.__getitem__), split)))
+    toks = list(map(list, map(chain.from_iterable, map(map, repeat(_TOKS.__getitem__), split))))
+    return sigs, toks
 
 
 # Each chunk's tokens and their class letters, in two tables so that a paragraph's signature
@@ -173,9 +191,6 @@ def _learn_chunks(chunks: set[str]) -> None:
             _SIGS[chunk] = "Q"
             continue
         _TOKS[chunk], _SIGS[chunk] = _learn_generic(chunk)
-
-
-_VERB_ENDINGS = ("ed", "es")
 
 
 def _lower_class(cls: str, tok: Tok) -> str:

@@ -33,8 +33,10 @@ _INTRO_RE = re.compile(
     r"|,(?<=[NTCRO],)"
     r"|t(?=[rR])"
     r"|T(?:(?=[rR])|(?<=[^NTCRO]T)|(?<!..)(?=[NTCROa]))"
-    # a single-word name run is skipped when its next token cannot make it act (w, t, r
-    # words are never verbish; no comma) unless a lower-case role noun comes before it
+    # a one-word name is skipped when _person_mention would do nothing with it: nothing
+    # after it in the sentence, or a token that cannot make it act (w, t and r words are
+    # never verbish; nor is punctuation but a comma, nor a quotation), and no lower-case
+    # role noun before it
     r"|N(?:(?<=[^NTCRO]N)|(?<!..))(?![wtrSQ()p]|$)|N(?<=rN)"
     r"|C(?:(?<=[^NTCRO]C)|(?<!..))"
     r"|R(?:(?<=[^NTCRO]R)|(?<!..))"
@@ -44,8 +46,9 @@ _INTRO_RE = re.compile(
 _RUN_RE = re.compile("[NTCROa]*")
 
 
-def register_intros(toks: list[Tok], sig: str, lo: int, hi: int, state: State) -> Entity | None:
-    """Register the sentence [lo, hi)'s introductions; the person acting at its start, if any."""
+def register_intros(toks: list[Tok], sig: str, sent: str, lo: int, hi: int, state: State) -> Entity | None:
+    """Register the sentence [lo, hi)'s introductions (`sent` is sig[lo:hi]); the person
+    acting at its start, if any."""
     actor = None
     if toks[lo].low in ("a", "an"):
         end = np_forward(toks, lo, min(hi, lo + 8))
@@ -54,7 +57,7 @@ def register_intros(toks: list[Tok], sig: str, lo: int, hi: int, state: State) -
         mention = read_np(word_list(toks, lo, end)) if end > lo + 1 else None
         if mention is not None and mention.kind == "unnamed" and mention.description:
             state.registry.unnamed(mention.name, mention.description)
-    for m in _INTRO_RE.finditer(sig[lo:hi]):
+    for m in _INTRO_RE.finditer(sent):
         i = lo + m.start()
         cls = sig[i]
         if cls == "(":

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from briefing.analysis_cues import Cue
 from briefing.attribution_state import State
-from briefing.names import PRONOUNS, fold, is_name_word
+from briefing.names import PRONOUNS, ROLE_NOUNS, fold, is_name_word
 from briefing.sources import PLURAL_PEOPLE, Entity, Mention, Registry
 
 Speaker = tuple[Entity | None, str]
@@ -30,7 +30,7 @@ def resolve(m: Mention, state: State) -> Speaker:
     if kind == "pronoun":
         return _resolve_pronoun(m.name, state)
     if kind == "person":
-        ent = _known_org_alias(m.name, reg) or _org_prefix(m.name, reg) or reg.person(m.name, m.description)
+        ent = _org_named(m.name, reg) or reg.person(m.name, m.description)
         return ent, ent.name
     if kind == "org":
         ent = _org_from_words(m, reg)
@@ -51,23 +51,25 @@ def resolve(m: Mention, state: State) -> Speaker:
     return None, m.name
 
 
-def _org_prefix(name: str, reg: Registry) -> Entity | None:
-    """"Meridian Quay" after "Meridian Quay Holdings": a short form of a known organization."""
-    key = fold(name) + " "
-    for ent in reversed(reg.entities):
-        if ent.kind == "organization" and fold(ent.name).startswith(key):
-            ent.add_alias(name)
-            return reg.touch(ent)
-    return None
-
-
-def _known_org_alias(name: str, reg: Registry) -> Entity | None:
+def _org_named(name: str, reg: Registry) -> Entity | None:
+    """The organization a person-like name stands for: an acronym defined in the text, the
+    acronym or an alias of a known organization (the most recent), or else a short form of
+    one ("Meridian Quay" after "Meridian Quay Holdings", the most recent), in that order."""
     full = reg.acronyms.get(name)
     if full:
         return reg.org(full)
+    key = fold(name) + " "
+    short_of = None
+    # one scan for both: an alias match anywhere wins over a short form
     for ent in reversed(reg.entities):
-        if ent.kind == "organization" and (name == ent.acronym or name in ent.aliases):
-            return reg.touch(ent)
+        if ent.kind == "organization":
+            if name == ent.acronym or name in ent.aliases:
+                return reg.touch(ent)
+            if short_of is None and fold(ent.name).startswith(key):
+                short_of = ent
+    if short_of is not None:
+        short_of.add_alias(name)
+        return reg.touch(short_of)
     return None
 
 
@@ -80,11 +82,36 @@ def _org_from_words(m: Mention, reg: Registry) -> Entity:
     return reg.org(m.name, m.description, m.acronym)
 
 
+def _last_individual(reg: Registry, gender: str) -> Entity | None:
+    """The most recent person "he" or "she" can be: of that gender or none yet, and not a
+    group read as a name (see _group_noun)."""
+    for ent in reversed(reg.entities):
+        if ent.kind == "person" and ent.gender in ("", gender) and not _group_noun(ent):
+            return ent
+    return None
+
+
+def _group_noun(ent: Entity) -> bool:
+    """A plural common noun for people that a sentence opened with ("Engineers asked ...",
+    "Residents said ..."), so it was read as a one-word name: one of PLURAL_PEOPLE, a role
+    noun's plural, or a plural agent noun ("Insurers", "Scientists"). A person introduced
+    with a description is an individual whatever the name."""
+    if ent.description:
+        return False
+    low = ent.name.lower()
+    if " " in low or not low.endswith("s"):
+        return False
+    return low in PLURAL_PEOPLE or low[:-1] in ROLE_NOUNS or (len(low) > 5 and low.endswith(_AGENT_PLURALS))
+
+
+_AGENT_PLURALS = ("ers", "ors", "ists", "ians", "ents", "ants")
+
+
 def _resolve_pronoun(word: str, state: State) -> Speaker:
     reg = state.registry
     gender = PRONOUNS.get(word, "")
     if gender in ("m", "f"):
-        ent = reg.last("person", gender)
+        ent = _last_individual(reg, gender)
         if ent is not None:
             if not ent.gender:
                 ent.gender = gender

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from briefing.quotes import FILLER
 
@@ -125,19 +124,12 @@ def new_tok(text: str) -> Tok:
     return Tok(text, "P", text)
 
 
-def tokenize(masked: str) -> list[Tok]:
-    """Tokens of a masked paragraph; abbreviations absorb their period so that a period
-    after them does not end the sentence. Quotations are the runs of FILLER (see
-    filler_starts for where they begin)."""
-    return [tok for chunk in masked.split() for tok in chunk_tokens(chunk)]
-
-
 def chunk_tokens(chunk: str) -> tuple[Tok, ...]:
     """Tokens of one whitespace-free chunk. No token spans or looks past whitespace (str.split
     and the regex's \\s agree on what whitespace is), so a paragraph's tokens are its chunks'
     tokens in order, and a period can only join the word right before it in its chunk."""
     texts = TOKEN_RE.findall(chunk)
-    toks = list(map(TOKS.__getitem__, texts))
+    toks = list(map(new_tok, texts))
     if "." in texts[1:]:
         _absorb_periods(toks)
     return tuple(toks)
@@ -152,33 +144,6 @@ def _absorb_periods(toks: list[Tok]) -> None:
             del toks[i]
         else:
             i += 1
-
-
-class Memo(dict):
-    """key -> func(key) for a pure func, filled on demand. Hits are plain dict look-ups, so
-    map(memo.__getitem__, keys) stays in C; it empties when full, so hostile input cannot
-    grow it without bound."""
-
-    def __init__(self, func: Callable[[str], Any], limit: int = 100_000) -> None:
-        super().__init__()
-        self.func, self.limit = func, limit
-
-    def __missing__(self, key: str) -> Any:
-        if len(self) >= self.limit:
-            self.clear()
-        value = self[key] = self.func(key)
-        return value
-
-
-TOKS = Memo(new_tok)  # token text -> Tok
-
-
-FILLER_RUN_RE = re.compile(FILLER + "+")
-
-
-def filler_starts(masked: str) -> list[int]:
-    """Offsets of the quotation tokens in order: each is one maximal run of FILLER."""
-    return [m.start() for m in FILLER_RUN_RE.finditer(masked)]
 
 
 def is_abbreviation(word: str) -> bool:

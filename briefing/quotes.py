@@ -88,7 +88,8 @@ def _events(s: str) -> list[tuple[int, str]]:
     """Candidate marks in order: (offset, kind) with kind in o/c/a (double) or S/E (single)."""
     out: list[tuple[int, str]] = []
     for m in EVENT_MARK_RE.finditer(s):
-        i, ch = m.start(), m.group()
+        i = m.start()
+        ch = s[i]
         if ch in "\u201c\u201e\u00ab":
             out.append((i, "o"))
         elif ch in "\u201d\u00bb":

@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter
 
 from briefing.names import (
     ORG_WORDS,
@@ -232,6 +233,9 @@ class Entity:
 _DESCRIPTION_FILLERS = frozenset(("the", "a", "an", "of", "at", "for"))
 
 
+_NAME = attrgetter("name")
+
+
 class Registry:
     """Entities in order of last mention, so resolution prefers the most recent."""
 
@@ -243,12 +247,19 @@ class Registry:
         # once a person is renamed or dropped): a name matches a person only by sharing one
         # (see person()), so a name with neither is new without a scan.
         self._person_ends: set[str] = set()
+        # Every folded word of every person's description so far (more, not fewer, once a
+        # part is superseded): by_role's noun must be one of them.
+        self._role_words: set[str] = set()
 
     def _person_named(self, ent: Entity) -> None:
         words = self.words(ent.name)
         if words:
             self._person_ends.add(words[0])
             self._person_ends.add(words[-1])
+
+    def _person_described(self, parts: list[str]) -> None:
+        for part in parts:
+            self._role_words.update(self.words(part))
 
     def _no_person_shares(self, words: list[str]) -> bool:
         """No person's name can be an alias of `words` nor the other way round."""
@@ -270,15 +281,23 @@ class Registry:
     LIMIT = 150
 
     def touch(self, ent: Entity) -> Entity:
-        if self.entities and self.entities[-1] is ent:
+        entities = self.entities
+        if entities and entities[-1] is ent:
             return ent
-        try:  # one scan instead of `in` then remove(): both find the first entity == ent
-            self.entities.remove(ent)
+        # Move it to the end. remove() would drop the first entity == ent, comparing in
+        # Python; an equal entity has the same name, so the names are searched in C first,
+        # and remove() runs only if the first of that name is another entity.
+        try:
+            first = list(map(_NAME, entities)).index(ent.name)
+            if entities[first] is ent:
+                del entities[first]
+            else:
+                entities.remove(ent)
         except ValueError:
-            pass
-        self.entities.append(ent)
-        if len(self.entities) > self.LIMIT:
-            del self.entities[0]
+            pass  # a new entity (no equal one to drop)
+        entities.append(ent)
+        if len(entities) > self.LIMIT:
+            del entities[0]
         return ent
 
     def define_acronym(self, acronym: str, name: str) -> None:
@@ -290,13 +309,16 @@ class Registry:
             # the person just named again (a quote's speaker is read several times): the scan
             # below would stop at once on it, its name being an alias of itself
             ent = entities[-1]
-            ent.add_description(description or [])
+            if description:
+                ent.add_description(description)
+                self._person_described(description)
             return ent
         s = self.words(name)
+        known = self._words.get  # a person's name is folded when named (see _person_named)
         for ent in () if self._no_person_shares(s) else reversed(entities):
             if ent.kind != "person":
                 continue
-            f = self.words(ent.name)
+            f = known(ent.name) or self.words(ent.name)
             # either way round, an alias shares its first or its last word with the name
             if s and f and s[-1] != f[-1] and s[0] != f[0]:
                 continue
@@ -311,7 +333,9 @@ class Registry:
         else:
             ent = Entity(name, "person")
             self._person_named(ent)
-        ent.add_description(description or [])
+        if description:
+            ent.add_description(description)
+            self._person_described(description)
         return self.touch(ent)
 
     def known_person(self, word: str) -> Entity | None:
@@ -319,9 +343,10 @@ class Registry:
         s = self.words(word)
         if self._no_person_shares(s):
             return None
+        known = self._words.get
         for ent in reversed(self.entities):
             if ent.kind == "person":
-                f = self.words(ent.name)
+                f = known(ent.name) or self.words(ent.name)
                 if not (s and f and s[-1] != f[-1] and s[0] != f[0]) and is_alias_words(s, f):
                     return ent
         return None
@@ -335,6 +360,7 @@ class Registry:
                 return self.touch(ent)
         ent = Entity(text, "person", list(description))
         self._person_named(ent)
+        self._person_described(ent.description)
         return self.touch(ent)
 
     def org(self, name: str, description: list[str] | None = None, acronym: str | None = None) -> Entity:
@@ -368,6 +394,8 @@ class Registry:
         return None
 
     def by_role(self, noun: str) -> Entity | None:
+        if noun not in self._role_words:
+            return None  # no person's description has it
         for ent in reversed(self.entities):
             if ent.kind == "person" and noun in self.words(" ".join(ent.description)):
                 return ent

@@ -315,3 +315,77 @@ def test_a_quotation_paragraph_after_an_attribution_without_quotes_is_that_speak
     (quote,) = analyse(paragraphs).quotes
     assert quote.speaker == "Pavel Honek"
     assert quote.text.endswith("knows that.") and "\n" in quote.text
+
+
+# ------------------------------------------------------------------ cold and warm text
+
+
+def _empty_analysis_caches():
+    """What a fresh process has: no learnt word chunks, no cached phrases or folds."""
+    import sys
+
+    from briefing import analysis_tokens
+
+    analysis_tokens._SIGS.clear()
+    analysis_tokens._TOKS.clear()
+    for name, module in list(sys.modules.items()):
+        if name.startswith("briefing."):
+            for value in vars(module).values():
+                if callable(getattr(value, "cache_clear", None)):
+                    value.cache_clear()
+
+
+def test_results_do_not_depend_on_what_was_analysed_before():
+    paragraphs = [
+        "Lucan Dorran, a councillor in Sarro, was blunt. “We have waited far too long for the bridge,” he said.",
+        "The council (TC) began inspecting the levee. “Not again,” said Hana Vell, the director of the Grain Exchange.",
+        "“It is far too late,” Dorran warned, according to the Harbour Radio. Mr. Vell said: “a. b. c.”",
+    ]
+    _empty_analysis_caches()
+    cold = analyse(paragraphs)
+    warm = analyse(paragraphs)
+    analyse(["“Something else entirely,” said Mara Velk, the mayor of Ostrin.", "Dorran, Vell and TC."])
+    after_other_text = analyse(paragraphs)
+    assert cold == warm == after_other_text
+    assert [q.speaker for q in cold.quotes] == ["Lucan Dorran", "Hana Vell", "Lucan Dorran", "Hana Vell"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(
+    ["said", "Said", "was", "Was", "revealed", "besides", "Mr.", "mr.", "Gen.", "a.", "A.", "U.S.", "5.", "the",
+     "The", "al-Farhat", "al", "officials,", "Sarro.", "(SOHR)", "“We", "go,”", "don’t", "rock ’n’ roll",
+     "\ue000\ue000.", "\ue000,", "K\u212a", "İstanbul", "e\u0301", "x_y", "—", "…", "Jane;", "Doe:", "it’s", "‘90s"]
+), max_size=12), st.text(max_size=12))
+def test_the_tokeniser_reads_chunks_as_the_token_regex_does(words, noise):
+    from briefing.analysis_tokens import _SIGS, _TOKS, token_class, tokenise
+    from briefing.names import TOKEN_MERGED_RE, chunk_tokens, new_tok
+
+    def by_regex(masked):
+        toks, sig = [], ""
+        for chunk in masked.split():
+            texts = TOKEN_MERGED_RE.findall(chunk)
+            classes = "".join(map(token_class, texts))
+            found = tuple(map(new_tok, texts))
+            if "!" in classes:  # "a.": a period after one character it does not join
+                found = chunk_tokens(chunk)
+                classes = "".join(token_class(t.text) for t in found)
+            toks.extend(found)
+            sig += classes
+        return toks, sig
+
+    masked = " ".join(words) + " " + noise
+    _SIGS.clear()
+    _TOKS.clear()
+    ((toks, sig, _),) = tokenise([masked])
+    assert (toks, sig) == by_regex(masked)
+
+
+def test_he_and_she_never_resolve_to_a_plural_common_noun():
+    # "Engineers" opening a sentence reads as a one-word name; a pronoun still means a person
+    paragraphs = [
+        "“We will rebuild the bridge before winter,” said Tomas Arvel, a councillor in Varn.",
+        "Engineers asked for more time to assess the bridge. He added: “The money is there, and we will find it.”",
+        "Insurers called for an independent study of the levee. “Nobody has told us anything at all,” she said.",
+    ]
+    speakers = [q.speaker for q in analyse(paragraphs).quotes]
+    assert speakers == ["Tomas Arvel", "Tomas Arvel", "she"]

@@ -81,3 +81,16 @@ def test_organization_speaker_kind():
 def test_empty_and_odd_input():
     assert analyse([]).quotes == ()
     assert analyse(["", "   ", "\u00a0"]).sources == ()
+
+
+def test_registry_moves_the_first_equal_entity_as_list_remove_does():
+    from briefing.sources import Entity, Registry
+
+    reg = Registry()
+    twin, ent, other = Entity("Delta Port", "organization"), Entity("Delta Port", "organization"), Entity("Delta Port", "person")
+    reg.entities[:] = [twin, ent, other]
+    reg.touch(ent)  # ent == twin (same fields): list.remove() drops twin, the first equal one
+    assert [id(e) for e in reg.entities] == [id(ent), id(other), id(ent)]
+    newcomer = Entity("Delta Port", "organization", ["new"])
+    reg.touch(newcomer)  # equal to none of them: nothing dropped
+    assert [id(e) for e in reg.entities] == [id(ent), id(other), id(ent), id(newcomer)]
