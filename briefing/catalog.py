@@ -89,3 +89,11 @@ def check_unique_slugs(briefings: list[Briefing], problems: list[Problem]) -> No
             briefing.path, line,
             f"slug `{briefing.slug}` is also used by {display_path(other.path)}: give one of them another `slug:`",
         ))
+
+
+def with_body(briefing: Briefing) -> Briefing:
+    """The briefing with its Markdown body, read again from its file: builds drop bodies
+    once analysed (the cache keeps the analysis, not the text), and a briefing only needs
+    its body again to be analysed again (shown as a draft, say, for the first time)."""
+    fresh = read_file(briefing.path, Catalog([], {}, []))
+    return fresh if fresh is not None else briefing

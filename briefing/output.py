@@ -6,11 +6,13 @@ and a folder Briefing did not make (no marker file) is never replaced.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
 
 from .problems import BuildError, problem
@@ -18,44 +20,79 @@ from .problems import BuildError, problem
 MARKER = ".briefing-output"
 
 
-def write_site(output: Path, files: dict[str, bytes | None], finish: Callable[[Path], None] | None = None) -> None:
-    """Replace ``output`` with exactly ``files`` (paths relative to it); ``finish`` runs on
-    the complete staging folder before the swap (e.g. to add the search index).
+class Staging:
+    """A new site, written file by file into a staging folder beside ``output`` and swapped
+    in whole by :meth:`publish`: pages can be written as they are rendered, so a large site
+    is never held in memory, and a build that fails or is killed publishes nothing.
 
-    A file given as None is kept from the current output: hard-linked into the staging
+    A file put as None is kept from the current output: hard-linked into the staging
     folder, so an incremental build costs a link, not a write, and the swap stays atomic."""
-    output = output.resolve()
-    guard_output(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = output.with_name(f".{output.name}.staging-{os.getpid()}")
-    retired = output.with_name(f".{output.name}.old-{os.getpid()}")
-    _remove_leftovers(output)
-    made: set[str] = set()
-    # Plain strings and os calls: at thousands of files, pathlib's overhead is most of the cost.
-    staging_root, output_root = str(staging), str(output)
-    try:
-        for relative, data in files.items():
-            if relative.startswith("/") or ".." in relative.split("/") or "\\" in relative:
-                raise BuildError([problem(output, 1, f"refusing to write {relative!r} outside the output folder")])
-            target = f"{staging_root}/{relative}"
-            parent = target.rpartition("/")[0]
-            if parent not in made:
+
+    def __init__(self, output: Path):
+        self.output = output.resolve()
+        guard_output(self.output)
+        # Unique per build, not just per process: the folder of this process's previous build
+        # may still be being deleted in the background.
+        self.token = f"{os.getpid()}-{secrets.token_hex(4)}"
+        self.folder = self.output.with_name(f".{self.output.name}.staging-{self.token}")
+        self.written = 0  # files written, as opposed to kept
+        self._made: set[str] = set()
+        # Plain strings and os calls: at thousands of files, pathlib's overhead is most of the cost.
+        self._staging_root, self._output_root = str(self.folder), str(self.output)
+        with _write_errors(self.output):
+            self.output.parent.mkdir(parents=True, exist_ok=True)
+            _remove_leftovers(self.output)
+
+    def put(self, relative: str, data: bytes | None) -> None:
+        if relative.startswith("/") or ".." in relative.split("/") or "\\" in relative:
+            raise BuildError([problem(self.output, 1, f"refusing to write {relative!r} outside the output folder")])
+        target = f"{self._staging_root}/{relative}"
+        parent = target.rpartition("/")[0]
+        with _write_errors(self.output):
+            if parent not in self._made:
                 os.makedirs(parent, exist_ok=True)
-                made.add(parent)
+                self._made.add(parent)
             if data is None:
-                _keep(f"{output_root}/{relative}", target)
-            else:
-                with open(target, "wb") as handle:
-                    handle.write(data)
-        (staging / MARKER).write_text("This folder is built by Briefing and replaced on every build.\n")
-        if finish is not None:
-            finish(staging)
-        _swap(staging, output, retired)
+                _keep(f"{self._output_root}/{relative}", target)
+                return
+            with open(target, "wb") as handle:
+                handle.write(data)
+        self.written += 1
+
+    def publish(self) -> None:
+        retired = self.output.with_name(f".{self.output.name}.old-{self.token}")
+        with _write_errors(self.output):
+            os.makedirs(self.folder, exist_ok=True)
+            (self.folder / MARKER).write_text("This folder is built by Briefing and replaced on every build.\n")
+            try:
+                _swap(self.folder, self.output, retired)
+            finally:
+                _remove_later(retired)
+
+    def discard(self) -> None:
+        _remove_later(self.folder)
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.discard()  # after publish() the folder is gone, or holds the retired site
+
+
+@contextlib.contextmanager
+def _write_errors(output: Path) -> Iterator[None]:
+    try:
+        yield
     except OSError as error:
         raise BuildError([problem(output, 1, f"cannot write the site: {error.strerror or error}")]) from None
-    finally:
-        _remove_later(staging)
-        _remove_later(retired)
+
+
+def write_site(output: Path, files: dict[str, bytes | None]) -> None:
+    """Replace ``output`` with exactly ``files`` (paths relative to it), atomically."""
+    with Staging(output) as staging:
+        for relative, data in files.items():
+            staging.put(relative, data)
+        staging.publish()
 
 
 def update_in_place(output: Path, files: dict[str, bytes | None]) -> None:

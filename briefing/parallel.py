@@ -7,7 +7,7 @@ the parent instead of receiving them pickled, so only results cross the pipe.
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 THRESHOLD = 24  # below this many tasks, starting processes costs more than it saves
@@ -23,21 +23,27 @@ def run_all(
     tasks: Sequence[Callable[[], Any]], jobs: int, progress: Callable[[int, int], None] | None = None
 ) -> list[Any]:
     """Every task's result, in order; the same whatever ``jobs`` is."""
-    results: list[Any] = []
+    return list(run_each(tasks, jobs, progress))
+
+
+def run_each(
+    tasks: Sequence[Callable[[], Any]], jobs: int, progress: Callable[[int, int], None] | None = None
+) -> Iterator[Any]:
+    """Each task's result, in order, as soon as it is ready: a caller that writes results
+    out as they come never holds them all."""
     if jobs <= 1 or len(tasks) < THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
-        for task in tasks:
-            results.append(task())
+        for done, task in enumerate(tasks, start=1):
+            yield task()
             if progress:
-                progress(len(results), len(tasks))
-        return results
+                progress(done, len(tasks))
+        return
     _TASKS[:] = tasks
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             chunk = max(1, min(64, len(tasks) // (jobs * 8)))
-            for result in pool.imap(_run, range(len(tasks)), chunksize=chunk):
-                results.append(result)
+            for done, result in enumerate(pool.imap(_run, range(len(tasks)), chunksize=chunk), start=1):
+                yield result
                 if progress:
-                    progress(len(results), len(tasks))
+                    progress(done, len(tasks))
     finally:
         _TASKS.clear()
-    return results

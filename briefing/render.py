@@ -24,7 +24,7 @@ from markupsafe import Markup
 from .cache import fingerprint
 from .config import Config
 from .index import AnalysedBriefing, SiteIndex
-from .parallel import run_all
+from .parallel import run_each
 
 STATIC_DIR = "static"
 
@@ -130,6 +130,9 @@ class Renderer:
 Unchanged = Callable[[str, str], bool]
 
 
+Emit = Callable[[str, "bytes | None"], None]
+
+
 def render_site(
     config: Config,
     renderer: Renderer,
@@ -138,22 +141,37 @@ def render_site(
     unchanged: Unchanged = lambda path, print_: False,
     jobs: int = 1,
 ) -> dict[str, bytes | None]:
-    """Every page and data file of the site.
-
-    Briefing and speaker pages whose fingerprint ``unchanged(path, fingerprint)``
-    accepts map to None: the published copy is still right and is kept."""
-    listed = sorted(analysed, key=lambda a: (a.briefing.date or date.min, a.briefing.slug), reverse=True)
+    """Every page and data file of the site, in memory (see :func:`render_pages`)."""
     files: dict[str, bytes | None] = {}
+    render_pages(config, renderer, analysed, index, files.__setitem__, unchanged, jobs)
+    return files
 
+
+def render_pages(
+    config: Config,
+    renderer: Renderer,
+    analysed: list[AnalysedBriefing],
+    index: SiteIndex,
+    emit: Emit,
+    unchanged: Unchanged = lambda path, print_: False,
+    jobs: int = 1,
+) -> None:
+    """Every page and data file of the site, each passed to ``emit(path, bytes)`` as soon as
+    it is rendered, so a large site is written out instead of held in memory.
+
+    Pages whose fingerprint ``unchanged(path, fingerprint)`` accepts are emitted as None:
+    the published copy is still right and is kept."""
+    listed = sorted(analysed, key=lambda a: (a.briefing.date or date.min, a.briefing.slug), reverse=True)
     later: dict[str, Callable[[], bytes]] = {}
 
     def add(path: str, print_: str, make: Callable[[], bytes]) -> None:
         # Fingerprinting what a page shows is far cheaper than rendering it again.
-        files[path] = None if unchanged(path, print_) else make()
+        emit(path, None if unchanged(path, print_) else make())
 
     def add_later(path: str, print_: str, make: Callable[[], bytes]) -> None:
-        files[path] = None
-        if not unchanged(path, print_):
+        if unchanged(path, print_):
+            emit(path, None)
+        else:
             later[path] = make
 
     def page(template: str, path: str, print_: str, **context: Any) -> None:
@@ -179,16 +197,16 @@ def render_site(
     page("feed.xml", "feed.xml", listing, briefings=listed, updated=_latest(listed))
     page("sitemap.xml", "sitemap.xml", fingerprint(listing, quotes_print),
          pages=_sitemap(listed, index), updated=_latest(listed))
-    files["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {absolute(config, 'sitemap.xml')}\n".encode()
+    emit("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {absolute(config, 'sitemap.xml')}\n".encode())
     every_quote = fingerprint([(q.id, q.text, q.speaker, q.path, q.section, q.partial) for q in index.quotes])
     add("quotes.json", every_quote, lambda: _json({"quotes": [quote_record(config, q) for q in index.quotes]}))
     add("sources.json", fingerprint(sources_print, every_quote),
         lambda: _json({"sources": [source_record(s) for s in index.sources]}))
     for asset in renderer.assets.values():
-        files[asset.path] = asset.source.read_bytes()
+        emit(asset.path, asset.source.read_bytes())
     # Briefing pages are most of the work and independent of each other.
-    files.update(zip(later, run_all(list(later.values()), jobs), strict=True))
-    return files
+    for path, data in zip(later, run_each(list(later.values()), jobs), strict=True):
+        emit(path, data)
 
 
 def briefing_fingerprint(item: AnalysedBriefing, sources: list[Any], index: SiteIndex) -> str:

@@ -17,7 +17,7 @@ import jinja2
 
 from .analysis import Analysis, analyse
 from .cache import BuildCache, fingerprint
-from .catalog import Catalog, check_unique_slugs, read_catalog
+from .catalog import Catalog, check_unique_slugs, read_catalog, with_body
 from .config import Config
 from .content import SEED_UPDATE_SUFFIX, Briefing, read_briefing
 from .corrections import apply_corrections, read_corrections
@@ -25,10 +25,10 @@ from .index import AnalysedBriefing, QuoteEntry, SourceEntry, build_index, quote
 from .ingest import ingest, sha256
 from .lock import build_lock
 from .markup import BodyRenderer, Paragraph, QuoteMark, RenderedBody
-from .output import MARKER, guard_output, update_in_place, write_site
+from .output import MARKER, Staging, guard_output, update_in_place
 from .parallel import run_all
 from .problems import BuildError, Problem, problem
-from .render import Renderer, collect_assets, make_environment, render_site, render_version
+from .render import Renderer, collect_assets, make_environment, render_pages, render_site, render_version
 from .report import BuildReport
 from .search import SearchDocument, SearchIndex, document_terms
 from .stamp import input_stamp, save_stamp, unchanged_report
@@ -212,12 +212,14 @@ def _build(
         found = cache.analysis(keys[briefing.path]) if cache is not None else None
         if found is not None:
             analyses[keys[briefing.path]] = found
-    todo = [b for b in shown if keys[b.path] not in analyses]
+    todo = [b if b.body else with_body(b) for b in shown if keys[b.path] not in analyses]
     for briefing, result in zip(todo, analyse_all(todo, jobs, progress, config.language), strict=True):
         analyses[keys[briefing.path]] = result
         if cache is not None:
             cache.store_analysis(keys[briefing.path], result)
     report.changed = len(todo)
+    for briefing in briefings:
+        briefing.body = ""  # analysed: at 10,000 briefings the texts would be 200 MB kept for nothing
     if cache is not None:  # keep what the current briefings need, nothing older
         cache.keep_analyses(set(analyses))
     analysed, problems, documents = [], [], []
@@ -233,23 +235,33 @@ def _build(
     def unchanged(path: str, print_: str) -> bool:
         return cache is not None and cache.unchanged_page(path, fingerprint(version, print_), config.output)
 
-    try:
-        files = render_site(config, Renderer(config, environment, assets), analysed, index, unchanged, jobs)
-    except jinja2.TemplateError as error:
-        raise BuildError([template_problem(error, config)]) from None
     documents += [speaker_document(source, config.language) for source in index.speakers]
     search_index = cache.search if cache is not None else None
     if search_index is None or search_index.language != config.language:
         search_index = SearchIndex(config.language)
-    files.update(search_index.update(documents, published=lambda path: (config.output / path).is_file()))
-    if preview:
-        update_in_place(config.output, files)
-    else:
-        write_site(config.output, files)
+    renderer = Renderer(config, environment, assets)
+
+    def search_files() -> dict[str, bytes | None]:
+        return search_index.update(documents, published=lambda path: (config.output / path).is_file())
+
+    try:
+        if preview:  # all in memory, then only the changed files rewritten in place
+            files = render_site(config, renderer, analysed, index, unchanged, jobs)
+            files.update(search_files())
+            update_in_place(config.output, files)
+            report.pages_written = sum(1 for data in files.values() if data is not None)
+        else:  # each page into the staging folder as it is rendered
+            with Staging(config.output) as staging:
+                render_pages(config, renderer, analysed, index, staging.put, unchanged, jobs)
+                for path, data in search_files().items():
+                    staging.put(path, data)
+                staging.publish()
+            report.pages_written = staging.written
+    except jinja2.TemplateError as error:
+        raise BuildError([template_problem(error, config)]) from None
     report.briefings = len(analysed)
     report.quotes = len(index.quotes)
     report.sources = len(index.sources)
-    report.pages_written = sum(1 for data in files.values() if data is not None)
     if cache is not None:
         cache.search = search_index
         cache.site = site_print

@@ -128,3 +128,15 @@ def test_the_sample_site_rebuilds_identically(tmp_path, run, monkeypatch):
     shutil.rmtree(site / ".briefing-cache")
     assert run("build", "-q").code == 0
     assert tree_digest(site / "output") == first
+
+
+def test_a_draft_shown_later_is_analysed_from_its_file(project, run):
+    """Builds keep analyses, not texts: a draft first shown with --drafts is read again."""
+    make_site(project, count=4)
+    draft = project.content / "generated-2.md"
+    draft.write_text(draft.read_text(encoding="utf-8").replace("---\n", "---\ndraft: true\n", 1), encoding="utf-8")
+    assert run("build", "-q").code == 0
+    assert not (project.output / "generated-2").exists()
+    assert run("build", "-q", "--drafts").code == 0
+    assert tree_digest(project.output) == clean_build(project, run, "--drafts")
+    assert "<q " in (project.output / "generated-2" / "index.html").read_text(encoding="utf-8")
