@@ -8,7 +8,7 @@ from pathlib import Path
 from .cache import BuildCache
 from .content import Briefing, is_content_file, read_briefing
 from .ingest import sha256
-from .problems import Problem, display_path, problem
+from .problems import BuildError, Problem, display_path, problem
 
 
 @dataclass
@@ -22,16 +22,19 @@ class Catalog:
         return not any(not p.warning for p in self.problems)
 
 
-def read_catalog(content_dir: Path, cache: BuildCache | None = None) -> Catalog:
+def read_catalog(content_dir: Path, cache: BuildCache | None = None, *, keep_bodies: bool = True) -> Catalog:
     """Read every content file and check slugs are unique.
 
-    With a cache, a file whose stat signature is unchanged is not read again."""
+    With a cache, a file whose stat signature is unchanged is not read again. Without
+    ``keep_bodies`` the Markdown bodies are dropped once checked (see :func:`with_body`)."""
     catalog = Catalog([], {}, [])
     if not content_dir.is_dir():
         return catalog
     for path in sorted(p for p in content_dir.iterdir() if is_content_file(p)):
         briefing = read_cached(path, catalog, cache) if cache is not None else read_file(path, catalog)
         if briefing is not None:
+            if not keep_bodies:
+                drop_body(briefing)
             catalog.briefings.append(briefing)
     check_unique_slugs(catalog.briefings, catalog.problems)
     return catalog
@@ -91,9 +94,20 @@ def check_unique_slugs(briefings: list[Briefing], problems: list[Problem]) -> No
         ))
 
 
-def with_body(briefing: Briefing) -> Briefing:
-    """The briefing with its Markdown body, read again from its file: builds drop bodies
-    once analysed (the cache keeps the analysis, not the text), and a briefing only needs
-    its body again to be analysed again (shown as a draft, say, for the first time)."""
-    fresh = read_file(briefing.path, Catalog([], {}, []))
-    return fresh if fresh is not None else briefing
+def drop_body(briefing: Briefing) -> None:
+    briefing.body, briefing.body_dropped = "", True
+
+
+def with_body(briefing: Briefing, digest: str | None = None) -> Briefing:
+    """The briefing with its Markdown body, read again from its file when it was dropped.
+
+    ``digest``, the SHA-256 the build knows the file by: a file saved again since it was
+    read would otherwise be analysed under the old file's name in the cache."""
+    if not briefing.body_dropped:
+        return briefing
+    catalog = Catalog([], {}, [])
+    fresh = read_file(briefing.path, catalog)
+    if fresh is None or (digest is not None and catalog.hashes.get(briefing.path) != digest):
+        raise BuildError([problem(briefing.path, 1, "this file changed while the site was being built: "
+                                                    "build again")])
+    return fresh

@@ -50,6 +50,9 @@ class Briefing:
     body_line: int  # line of the file where the Markdown body starts
     meta: dict[str, Any] = field(default_factory=dict)
     front_matter: YamlDocument | None = None
+    # The body is not kept in memory (10,000 briefings' texts are 200 MB): read it again
+    # from the file with catalog.with_body when it is needed, to analyse the briefing.
+    body_dropped: bool = False
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.meta.get(key, default)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 THRESHOLD = 24  # below this many tasks, starting processes costs more than it saves
+WINDOW = 1024  # tasks in flight at most; results of a window are held until consumed
 
 _TASKS: list[Callable[[], Any]] = []
 
@@ -41,9 +42,15 @@ def run_each(
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             chunk = max(1, min(64, len(tasks) // (jobs * 8)))
-            for done, result in enumerate(pool.imap(_run, range(len(tasks)), chunksize=chunk), start=1):
-                yield result
-                if progress:
-                    progress(done, len(tasks))
+            done = 0
+            # A window at a time: the pool would otherwise run ahead of a slow consumer (one
+            # writing pages to disk) and queue every result in memory.
+            for start in range(0, len(tasks), WINDOW):
+                positions = range(start, min(start + WINDOW, len(tasks)))
+                for result in pool.imap(_run, positions, chunksize=chunk):
+                    done += 1
+                    yield result
+                    if progress:
+                        progress(done, len(tasks))
     finally:
         _TASKS.clear()

@@ -17,7 +17,7 @@ import jinja2
 
 from .analysis import Analysis, analyse
 from .cache import BuildCache, fingerprint
-from .catalog import Catalog, check_unique_slugs, read_catalog, with_body
+from .catalog import Catalog, check_unique_slugs, drop_body, read_catalog, with_body
 from .config import Config
 from .content import SEED_UPDATE_SUFFIX, Briefing, read_briefing
 from .corrections import apply_corrections, read_corrections
@@ -43,7 +43,7 @@ def load_briefings(
 
     With ``write_content`` false (``check``) the fresh conversions are used in memory
     and ``content/`` is left alone."""
-    catalog = read_catalog(config.content, cache)
+    catalog = read_catalog(config.content, cache, keep_bodies=False)
     _stop_on_errors(catalog.problems, report)
     if cache is not None and _seeds_unchanged(config, catalog.briefings, cache):
         return catalog.briefings, catalog.hashes
@@ -85,10 +85,11 @@ def _seeds_unchanged(config: Config, briefings: list[Briefing], cache: BuildCach
 
 
 def analyse_briefing(
-    briefing: Briefing, renderer: BodyRenderer, language: str = "en"
+    briefing: Briefing, renderer: BodyRenderer, language: str = "en", digest: str | None = None
 ) -> tuple[RenderedBody, Analysis, list[Problem], list[QuoteEntry], SearchDocument]:
     """Markdown to HTML, quotations and sources found, editors' corrections applied, and
     the page's entry in the search index."""
+    briefing = with_body(briefing, digest)  # read here, in the worker: the parent keeps no texts
     corrections, problems = read_corrections(briefing.get("attribution"), briefing.front_matter, briefing.path)
     found = {}
 
@@ -129,11 +130,14 @@ def speaker_document(source: SourceEntry, language: str) -> SearchDocument:
 
 
 def analyse_all(
-    briefings: list[Briefing], jobs: int, progress: Progress | None = None, language: str = "en"
+    briefings: list[Briefing], jobs: int, progress: Progress | None = None, language: str = "en",
+    digests: list[str | None] | None = None,
 ) -> list[Any]:
     """Analyse briefings, across ``jobs`` processes when there are enough to be worth it."""
     renderer = _body_renderer()
-    return run_all([partial(analyse_briefing, b, renderer, language) for b in briefings], jobs, progress)
+    digests = digests or [None] * len(briefings)
+    return run_all([partial(analyse_briefing, b, renderer, language, d) for b, d in zip(briefings, digests, strict=True)],
+                   jobs, progress)
 
 
 @functools.cache
@@ -212,14 +216,15 @@ def _build(
         found = cache.analysis(keys[briefing.path]) if cache is not None else None
         if found is not None:
             analyses[keys[briefing.path]] = found
-    todo = [b if b.body else with_body(b) for b in shown if keys[b.path] not in analyses]
-    for briefing, result in zip(todo, analyse_all(todo, jobs, progress, config.language), strict=True):
+    todo = [b for b in shown if keys[b.path] not in analyses]
+    todo_digests = [digests.get(b.path) for b in todo]
+    for briefing, result in zip(todo, analyse_all(todo, jobs, progress, config.language, todo_digests), strict=True):
         analyses[keys[briefing.path]] = result
         if cache is not None:
             cache.store_analysis(keys[briefing.path], result)
     report.changed = len(todo)
     for briefing in briefings:
-        briefing.body = ""  # analysed: at 10,000 briefings the texts would be 200 MB kept for nothing
+        drop_body(briefing)  # analysed (or read from an ingest in this build): not needed again
     if cache is not None:  # keep what the current briefings need, nothing older
         cache.keep_analyses(set(analyses))
     analysed, problems, documents = [], [], []

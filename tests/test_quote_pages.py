@@ -192,3 +192,17 @@ def test_the_quote_index_shows_a_prolific_speakers_first_quotations_and_links_th
     assert more.get_text(strip=True) == "All 14 quotations from Ilse Marek"
     assert more["href"] == "../speakers/ilse-marek/"
     assert len(soup(project, "speakers/ilse-marek/index.html").select("blockquote")) == 14
+
+
+def test_the_source_list_names_a_sources_first_ten_briefings_and_counts_the_rest(project, run):
+    project.content.mkdir()
+    for number in range(12):
+        (project.content / f"gate-{number:02d}.md").write_text(
+            f"---\ntitle: Gate {number}\ndate: 2031-05-{number + 1:02d}\n---\n\n"
+            f"“Gate {number} opens today,” said Ilse Marek, director of the river authority.\n", encoding="utf-8")
+    assert run("build", "-q").code == 0
+    entry = soup(project, "sources/index.html").find(id="ilse-marek")
+    cited = entry.select_one(".cited")
+    assert len([a for a in cited.select("a") if a["href"].startswith("../gate-")]) == 10
+    assert "and 2 more briefings" in " ".join(cited.get_text().split())
+    assert len(load(project, "sources.json")["sources"][0]["articles"]) == 12
