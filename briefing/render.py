@@ -11,7 +11,7 @@ import functools
 import hashlib
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -21,7 +21,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from .cache import fingerprint
+from .cache import fingerprint, fingerprint_each
 from .config import Config
 from .index import AnalysedBriefing, SiteIndex
 from .parallel import run_each
@@ -177,17 +177,16 @@ def render_pages(
     def page(template: str, path: str, print_: str, **context: Any) -> None:
         add(path, print_, lambda: renderer.page(template, path, **context)[1])
 
-    listing = fingerprint([(a.briefing.slug, a.briefing.title, a.briefing.meta, len(a.quotes)) for a in listed])
-    quotes_print = fingerprint([speaker_fingerprint(s) for s in index.speakers])
-    sources_print = fingerprint([(s.id, s.name, s.kind, s.description, s.acronym, s.articles, len(s.quotes))
-                                 for s in index.sources])
+    listing = fingerprint_each((a.briefing.slug, a.briefing.title, a.briefing.meta, len(a.quotes)) for a in listed)
+    quotes_print = fingerprint_each(speaker_fingerprint(s) for s in index.speakers)
+    sources_print = fingerprint_each((s.id, s.name, s.kind, s.description, s.acronym, s.articles, len(s.quotes))
+                                     for s in index.sources)
     page("index.html", "index.html", listing, briefings=listed)
     for item in listed:
         sources = [index.by_name[s.name] for s in item.analysis.sources if s.name in index.by_name]
         path = f"{item.briefing.slug}/index.html"
-        add_later(path, briefing_fingerprint(item, sources, index), partial(
-            renderer.page_bytes, "briefing.html", path, item=item, briefing=item.briefing,
-            body=Markup(item.body.html), sources=sources, index=index, json_ld=news_article(config, item)))
+        add_later(path, briefing_fingerprint(item, sources, index),
+                  partial(_briefing_page, renderer, config, item, path, sources, index))
     page("quotes.html", "quotes/index.html", quotes_print, index=index)
     page("sources.html", "sources/index.html", sources_print, index=index)
     for source in index.speakers:
@@ -198,15 +197,22 @@ def render_pages(
     page("sitemap.xml", "sitemap.xml", fingerprint(listing, quotes_print),
          pages=_sitemap(listed, index), updated=_latest(listed))
     emit("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {absolute(config, 'sitemap.xml')}\n".encode())
-    every_quote = fingerprint([(q.id, q.text, q.speaker, q.path, q.section, q.partial) for q in index.quotes])
-    add("quotes.json", every_quote, lambda: _json({"quotes": [quote_record(config, q) for q in index.quotes]}))
+    every_quote = fingerprint_each((q.id, q.text, q.speaker, q.path, q.section, q.partial) for q in index.quotes)
+    add("quotes.json", every_quote, lambda: _json_list("quotes", (quote_record(config, q) for q in index.quotes)))
     add("sources.json", fingerprint(sources_print, every_quote),
-        lambda: _json({"sources": [source_record(s) for s in index.sources]}))
+        lambda: _json_list("sources", (source_record(s) for s in index.sources)))
     for asset in renderer.assets.values():
         emit(asset.path, asset.source.read_bytes())
     # Briefing pages are most of the work and independent of each other.
     for path, data in zip(later, run_each(list(later.values()), jobs), strict=True):
         emit(path, data)
+
+
+def _briefing_page(renderer: Renderer, config: Config, item: AnalysedBriefing, path: str,
+                   sources: list[Any], index: SiteIndex) -> bytes:
+    # The body is unpacked here, page by page, never for all briefings at once.
+    return renderer.page_bytes("briefing.html", path, item=item, briefing=item.briefing, body=Markup(item.body.html),
+                               sources=sources, index=index, json_ld=news_article(config, item))
 
 
 def briefing_fingerprint(item: AnalysedBriefing, sources: list[Any], index: SiteIndex) -> str:
@@ -217,7 +223,7 @@ def briefing_fingerprint(item: AnalysedBriefing, sources: list[Any], index: Site
 
 
 def speaker_fingerprint(source: Any) -> str:
-    quotes = [(q.id, q.text, q.title, q.path, q.section, q.partial) for q in source.quotes]
+    quotes = fingerprint_each((q.id, q.text, q.title, q.path, q.section, q.partial) for q in source.quotes)
     return fingerprint(source.name, source.id, source.kind, source.description, len(source.articles), quotes)
 
 
@@ -299,6 +305,9 @@ def source_record(source: Any) -> dict[str, Any]:
     }
 
 
-def _json(data: Any) -> bytes:
-    # Compact: the C encoder is many times faster than the indenting Python one.
-    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+def _json_list(key: str, records: Iterator[dict[str, Any]]) -> bytes:
+    """``{"key": [records]}``, compact JSON, encoded a record at a time:
+    a list of 150,000 record dicts would be a transient 100 MB."""
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    parts = [encode(record).encode("utf-8") for record in records]
+    return b'{"' + key.encode() + b'":[' + b",".join(parts) + b"]}\n"

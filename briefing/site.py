@@ -108,9 +108,10 @@ def analyse_briefing(
 
     body = renderer.render(briefing.body, annotate)
     search = search_document(briefing, body, language)
-    # The paragraphs' text was for the analysis; the cache keeps only their ids and sections.
-    body = replace(body, paragraphs=tuple(replace(p, text="") for p in body.paragraphs))
-    return body, found["analysis"], problems, quote_entries(briefing, body, found["analysis"]), search
+    entries = quote_entries(briefing, body, found["analysis"])
+    # The paragraphs were for the analysis and the quote entries; pages need only the HTML.
+    body = replace(body, paragraphs=())
+    return body, found["analysis"], problems, entries, search
 
 
 def search_document(briefing: Briefing, body: RenderedBody, language: str) -> SearchDocument:
