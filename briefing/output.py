@@ -48,7 +48,7 @@ class Staging:
             raise BuildError([problem(self.output, 1, f"refusing to write {relative!r} outside the output folder")])
         target = f"{self._staging_root}/{relative}"
         parent = target.rpartition("/")[0]
-        with _write_errors(self.output):
+        try:  # not `with _write_errors()`: a context manager per file costs more than the link
             if parent not in self._made:
                 os.makedirs(parent, exist_ok=True)
                 self._made.add(parent)
@@ -57,6 +57,8 @@ class Staging:
                 return
             with open(target, "wb") as handle:
                 handle.write(data)
+        except OSError as error:
+            raise _write_error(self.output, error) from None
         self.written += 1
 
     def publish(self) -> None:
@@ -84,7 +86,11 @@ def _write_errors(output: Path) -> Iterator[None]:
     try:
         yield
     except OSError as error:
-        raise BuildError([problem(output, 1, f"cannot write the site: {error.strerror or error}")]) from None
+        raise _write_error(output, error) from None
+
+
+def _write_error(output: Path, error: OSError) -> BuildError:
+    return BuildError([problem(output, 1, f"cannot write the site: {error.strerror or error}")])
 
 
 def write_site(output: Path, files: dict[str, bytes | None]) -> None:
@@ -122,7 +128,7 @@ def update_in_place(output: Path, files: dict[str, bytes | None]) -> None:
             if folder != str(output) and not os.listdir(folder):
                 os.rmdir(folder)
     except OSError as error:
-        raise BuildError([problem(output, 1, f"cannot write the site: {error.strerror or error}")]) from None
+        raise _write_error(output, error) from None
 
 
 def _swap(staging: Path, output: Path, retired: Path) -> None:

@@ -11,7 +11,7 @@ import functools
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -177,10 +177,15 @@ def render_pages(
     def page(template: str, path: str, print_: str, **context: Any) -> None:
         add(path, print_, lambda: renderer.page(template, path, **context)[1])
 
-    listing = fingerprint_each((a.briefing.slug, a.briefing.title, a.briefing.meta, len(a.quotes)) for a in listed)
-    quotes_print = fingerprint_each(speaker_fingerprint(s) for s in index.speakers)
-    sources_print = fingerprint_each((s.id, s.name, s.kind, s.description, s.acronym, s.articles, len(s.quotes))
-                                     for s in index.sources)
+    # A briefing's key is the digest of its file, so it stands for everything a listing shows
+    # of it (title, dek, date, its quotations' text): fingerprints hash keys, not texts.
+    keys = {a.briefing.slug: a.key for a in analysed}
+    listing = _digest_lines(f"{a.briefing.slug} {a.key} {len(a.quotes)}" for a in listed)
+    speaker_prints = {s.name: speaker_fingerprint(s, keys) for s in index.speakers}
+    quotes_print = fingerprint(list(speaker_prints.values()))
+    sources_print = fingerprint_each(
+        (s.id, s.name, s.kind, s.description, s.acronym, len(s.quotes),
+         _digest_lines(f"{slug} {keys.get(slug, '')}" for slug, _ in s.articles)) for s in index.sources)
     page("index.html", "index.html", listing, briefings=listed)
     for item in listed:
         sources = [index.by_name[s.name] for s in item.analysis.sources if s.name in index.by_name]
@@ -190,14 +195,14 @@ def render_pages(
     page("quotes.html", "quotes/index.html", quotes_print, index=index)
     page("sources.html", "sources/index.html", sources_print, index=index)
     for source in index.speakers:
-        page("speaker.html", f"{source.path}index.html", speaker_fingerprint(source), source=source, index=index)
+        page("speaker.html", f"{source.path}index.html", speaker_prints[source.name], source=source, index=index)
     page("search.html", "search/index.html", "")
     page("404.html", "404.html", "")
     page("feed.xml", "feed.xml", listing, briefings=listed, updated=_latest(listed))
     page("sitemap.xml", "sitemap.xml", fingerprint(listing, quotes_print),
          pages=_sitemap(listed, index), updated=_latest(listed))
     emit("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {absolute(config, 'sitemap.xml')}\n".encode())
-    every_quote = fingerprint_each((q.id, q.text, q.speaker, q.path, q.section, q.partial) for q in index.quotes)
+    every_quote = _digest_lines(f"{q.id} {q.speaker} {keys.get(q.article, '')}" for q in index.quotes)
     add("quotes.json", every_quote, lambda: _json_list("quotes", (quote_record(config, q) for q in index.quotes)))
     add("sources.json", fingerprint(sources_print, every_quote),
         lambda: _json_list("sources", (source_record(s) for s in index.sources)))
@@ -222,9 +227,14 @@ def briefing_fingerprint(item: AnalysedBriefing, sources: list[Any], index: Site
     return fingerprint(item.key, cited, speakers, [q.speaker for q in item.quotes])
 
 
-def speaker_fingerprint(source: Any) -> str:
-    quotes = fingerprint_each((q.id, q.text, q.title, q.path, q.section, q.partial) for q in source.quotes)
+def speaker_fingerprint(source: Any, keys: dict[str, str]) -> str:
+    """A speaker page: who they are and which quotations, each standing for its briefing's key."""
+    quotes = _digest_lines(f"{q.id} {keys.get(q.article, '')}" for q in source.quotes)
     return fingerprint(source.name, source.id, source.kind, source.description, len(source.articles), quotes)
+
+
+def _digest_lines(lines: Iterable[str]) -> str:
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
 def render_version(config: Config, layouts: Path, assets: dict[str, Asset]) -> str:
@@ -308,6 +318,16 @@ def source_record(source: Any) -> dict[str, Any]:
 def _json_list(key: str, records: Iterator[dict[str, Any]]) -> bytes:
     """``{"key": [records]}``, compact JSON, encoded a record at a time:
     a list of 150,000 record dicts would be a transient 100 MB."""
-    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    parts = [encode(record).encode("utf-8") for record in records]
+    parts, batch = [], []
+    for record in records:  # a thousand at a time: one C call each, and never all at once
+        batch.append(record)
+        if len(batch) == 1000:
+            parts.append(_json_items(batch))
+            batch = []
+    if batch:
+        parts.append(_json_items(batch))
     return b'{"' + key.encode() + b'":[' + b",".join(parts) + b"]}\n"
+
+
+def _json_items(records: list[dict[str, Any]]) -> bytes:
+    return json.dumps(records, ensure_ascii=False, separators=(",", ":"))[1:-1].encode("utf-8")

@@ -58,3 +58,15 @@ def test_json_ld_describes_the_news_article_and_cannot_break_out(project, run):
     assert data["datePublished"] == "2030-05-01" and data["dateModified"] == "2030-05-01"
     assert data["author"] == {"@type": "Person", "name": "Ann Lee"}
     assert data["mainEntityOfPage"]["@id"] == "https://example.org/briefings/dam-opens-b-floods-b/"
+
+
+def test_the_feed_holds_the_newest_fifty_briefings(project, run):
+    project.content.mkdir()
+    for number in range(55):
+        (project.content / f"note-{number:02d}.md").write_text(
+            f"---\ntitle: Note {number}\ndate: 2031-{1 + number // 28:02d}-{1 + number % 28:02d}\n---\n\nText {number}.\n",
+            encoding="utf-8")
+    assert run("build", "-q").code == 0
+    entries = ElementTree.fromstring((project.output / "feed.xml").read_bytes()).findall(f"{ATOM}entry")
+    titles = [entry.findtext(f"{ATOM}title") for entry in entries]
+    assert titles == [f"Note {number}" for number in range(54, 4, -1)]
