@@ -20,13 +20,20 @@ from .problems import BuildError, problem
 MARKER = ".briefing-output"
 
 
+FILES = ".briefing-files"  # in every published tree: the list of its files
+
+
 class Staging:
     """A new site, written file by file into a staging folder beside ``output`` and swapped
     in whole by :meth:`publish`: pages can be written as they are rendered, so a large site
     is never held in memory, and a build that fails or is killed publishes nothing.
 
-    A file put as None is kept from the current output: hard-linked into the staging
-    folder, so an incremental build costs a link, not a write, and the swap stays atomic."""
+    A file put as None is the same as in the current output. The staging folder is the site
+    before the current one (kept as ``.<output>.spare`` after each swap), brought up to date:
+    only files that changed since are written or linked, so a one-briefing edit of a large
+    site costs a few dozen files instead of a new tree of thousands of folders. Without a
+    spare (the first build, or one whose spare was damaged) every file is written or
+    hard-linked into a new tree. Either way the swap is atomic."""
 
     def __init__(self, output: Path):
         self.output = output.resolve()
@@ -35,28 +42,61 @@ class Staging:
         # may still be being deleted in the background.
         self.token = f"{os.getpid()}-{secrets.token_hex(4)}"
         self.folder = self.output.with_name(f".{self.output.name}.staging-{self.token}")
+        self.spare = self.output.with_name(f".{self.output.name}.spare")
         self.written = 0  # files written, as opposed to kept
         self._made: set[str] = set()
+        self._wanted: set[str] = set()
+        self._old: set[str] | None = None  # the files of the reused spare tree
         # Plain strings and os calls: at thousands of files, pathlib's overhead is most of the cost.
         self._staging_root, self._output_root = str(self.folder), str(self.output)
         with _write_errors(self.output):
             self.output.parent.mkdir(parents=True, exist_ok=True)
             _remove_leftovers(self.output)
+            self._old = self._take_spare()
+
+    def _take_spare(self) -> set[str] | None:
+        """Move the spare tree to our staging folder; the files it holds, or None."""
+        listing = self.spare / FILES
+        if not (self.output / MARKER).is_file() or not listing.is_file():
+            if self.spare.exists():
+                _remove_later(self.spare)
+            return None
+        os.rename(self.spare, self.folder)
+        try:
+            old = set((self.folder / FILES).read_text(encoding="utf-8").splitlines())
+        finally:
+            # From here on the tree no longer matches a list: killed now, it is a leftover.
+            (self.folder / FILES).unlink(missing_ok=True)
+        self._made = {f"{self._staging_root}/{p}".rpartition("/")[0] for p in old}
+        return old
 
     def put(self, relative: str, data: bytes | None) -> None:
         if relative.startswith("/") or ".." in relative.split("/") or "\\" in relative:
             raise BuildError([problem(self.output, 1, f"refusing to write {relative!r} outside the output folder")])
         target = f"{self._staging_root}/{relative}"
         parent = target.rpartition("/")[0]
+        self._wanted.add(relative)
         try:  # not `with _write_errors()`: a context manager per file costs more than the link
             if parent not in self._made:
                 os.makedirs(parent, exist_ok=True)
                 self._made.add(parent)
-            if data is None:
-                _keep(f"{self._output_root}/{relative}", target)
+            if self._old is None:
+                if data is None:
+                    _keep(f"{self._output_root}/{relative}", target)
+                    return
+                with open(target, "wb") as handle:
+                    handle.write(data)
+            elif data is None:
+                published = f"{self._output_root}/{relative}"
+                if relative in self._old and _same_file(target, published):
+                    return  # unchanged in the last two builds: the very same file already
+                _replace_with_link(published, target, self.token)
                 return
-            with open(target, "wb") as handle:
-                handle.write(data)
+            else:  # a new file, never written in place: the old one may be shared with output/
+                temporary = f"{target}.{self.token}.tmp"
+                with open(temporary, "wb") as handle:
+                    handle.write(data)
+                os.replace(temporary, target)
         except OSError as error:
             raise _write_error(self.output, error) from None
         self.written += 1
@@ -65,11 +105,16 @@ class Staging:
         retired = self.output.with_name(f".{self.output.name}.old-{self.token}")
         with _write_errors(self.output):
             os.makedirs(self.folder, exist_ok=True)
-            (self.folder / MARKER).write_text("This folder is built by Briefing and replaced on every build.\n")
-            try:
-                _swap(self.folder, self.output, retired)
-            finally:
-                _remove_later(retired)
+            if self._old is not None:
+                _remove_files(self.folder, self._old - self._wanted - {MARKER, FILES})
+            _write_new(self.folder / MARKER, b"This folder is built by Briefing and replaced on every build.\n")
+            _write_new(self.folder / FILES, "".join(f"{p}\n" for p in sorted(self._wanted)).encode())
+            _swap(self.folder, self.output, retired)
+            # The site just replaced becomes the next build's starting point.
+            previous = self.folder if self.folder.exists() else retired
+            if previous.exists() and not self.spare.exists():
+                os.rename(previous, self.spare)
+            _remove_later(retired)
 
     def discard(self) -> None:
         _remove_later(self.folder)
@@ -79,6 +124,41 @@ class Staging:
 
     def __exit__(self, *exc: object) -> None:
         self.discard()  # after publish() the folder is gone, or holds the retired site
+
+
+def _same_file(first: str, second: str) -> bool:
+    try:
+        a, b = os.stat(first), os.stat(second)
+    except FileNotFoundError:
+        return False
+    return (a.st_ino, a.st_dev) == (b.st_ino, b.st_dev)
+
+
+def _replace_with_link(published: str, target: str, token: str) -> None:
+    temporary = f"{target}.{token}.tmp"
+    _keep(published, temporary)
+    os.replace(temporary, target)
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    temporary = path.with_name(f"{path.name}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+def _remove_files(root: Path, relatives: set[str]) -> None:
+    """Delete files the new site no longer has, and the folders they leave empty."""
+    folders = set()
+    for relative in relatives:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(root / relative)
+        parent = relative.rpartition("/")[0]
+        while parent:
+            folders.add(parent)
+            parent = parent.rpartition("/")[0]
+    for folder in sorted(folders, key=lambda f: f.count("/"), reverse=True):
+        with contextlib.suppress(OSError):  # not empty: something else still lives there
+            os.rmdir(root / folder)
 
 
 @contextlib.contextmanager

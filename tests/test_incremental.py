@@ -140,3 +140,33 @@ def test_a_draft_shown_later_is_analysed_from_its_file(project, run):
     assert run("build", "-q", "--drafts").code == 0
     assert tree_digest(project.output) == clean_build(project, run, "--drafts")
     assert "<q " in (project.output / "generated-2" / "index.html").read_text(encoding="utf-8")
+
+
+def test_an_edit_updates_the_previous_site_in_place_of_a_new_tree(project, run):
+    """After a swap the replaced site is kept beside output/ and brought up to date next
+    time: an edit touches a handful of files, and the result is still a clean build's."""
+    make_site(project, count=30)
+    assert run("build", "-q").code == 0
+    spare = project.root / ".output.spare"
+    for number in (3, 7, 3):
+        path = project.content / f"generated-{number}.md"
+        path.write_text(path.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+        before = {p: p.stat().st_ino for p in project.output.rglob("*") if p.is_file()}
+        assert run("build", "-q").code == 0
+        assert (spare / ".briefing-files").is_file()
+        after = {p: p.stat().st_ino for p in project.output.rglob("*") if p.is_file()}
+        # New files: the page, the lists that show it, search shards. Everything else is the
+        # very same file as before (the same inode), not a copy.
+        assert sum(1 for p, inode in after.items() if before.get(p) != inode) < len(after) // 3
+    incremental = tree_digest(project.output)
+    (spare / ".briefing-files").unlink()  # a spare that no longer knows its files is not reused
+    path = project.content / "generated-9.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nAnd another.\n", encoding="utf-8")
+    assert run("build", "-q").code == 0
+    assert incremental != tree_digest(project.output)
+    assert run("build", "-q").code == 0  # and again, to have a spare to update
+    (project.content / "generated-5.md").unlink()
+    (project.content / "generated-6.md").rename(project.content / "renamed-6.md")
+    assert run("build", "-q").code == 0
+    assert not (project.output / "generated-5").exists()
+    assert tree_digest(project.output) == clean_build(project, run)
