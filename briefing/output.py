@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-import queue
 import secrets
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -49,10 +47,6 @@ class Staging:
         self._made: set[str] = set()
         self._wanted: set[str] = set()
         self._old: set[str] | None = None  # the files of the reused spare tree
-        # Bounded: rendering may run ahead of the disk by this many files, no more.
-        self._queue: queue.Queue[tuple[str, bytes | None] | None] = queue.Queue(maxsize=256)
-        self._writer: threading.Thread | None = None
-        self._error: BuildError | None = None
         # Plain strings and os calls: at thousands of files, pathlib's overhead is most of the cost.
         self._staging_root, self._output_root = str(self.folder), str(self.output)
         with _write_errors(self.output):
@@ -77,38 +71,11 @@ class Staging:
         return old
 
     def put(self, relative: str, data: bytes | None) -> None:
-        """Queue a file for the writer thread: the disk works while the build renders on."""
         if relative.startswith("/") or ".." in relative.split("/") or "\\" in relative:
             raise BuildError([problem(self.output, 1, f"refusing to write {relative!r} outside the output folder")])
-        if self._error is not None:
-            raise self._error
-        if self._writer is None:
-            self._writer = threading.Thread(target=self._write_queued, name="briefing-writer", daemon=True)
-            self._writer.start()
-        self._wanted.add(relative)
-        self._queue.put((relative, data))
-
-    def _write_queued(self) -> None:
-        while (item := self._queue.get()) is not None:
-            if self._error is None:
-                try:
-                    self._write(*item)
-                except BuildError as error:
-                    self._error = error
-            self._queue.task_done()
-        self._queue.task_done()
-
-    def _finish_writing(self) -> None:
-        if self._writer is not None:
-            self._queue.put(None)
-            self._writer.join()
-            self._writer = None
-        if self._error is not None:
-            raise self._error
-
-    def _write(self, relative: str, data: bytes | None) -> None:
         target = f"{self._staging_root}/{relative}"
         parent = target.rpartition("/")[0]
+        self._wanted.add(relative)
         try:  # not `with _write_errors()`: a context manager per file costs more than the link
             if parent not in self._made:
                 os.makedirs(parent, exist_ok=True)
@@ -135,7 +102,6 @@ class Staging:
         self.written += 1
 
     def publish(self) -> None:
-        self._finish_writing()
         retired = self.output.with_name(f".{self.output.name}.old-{self.token}")
         with _write_errors(self.output):
             os.makedirs(self.folder, exist_ok=True)
@@ -151,8 +117,6 @@ class Staging:
             _remove_later(retired)
 
     def discard(self) -> None:
-        with contextlib.suppress(BuildError):
-            self._finish_writing()
         _remove_later(self.folder)
 
     def __enter__(self) -> Staging:
