@@ -187,10 +187,13 @@ def update_in_place(output: Path, files: dict[str, bytes | None]) -> None:
     a copy of the whole site; published builds use :func:`write_site`."""
     output = output.resolve()
     guard_output(output)
+    wanted = set(files) | {MARKER}
     try:
         if not output.is_dir():
             write_site(output, files)
+            _IN_PLACE[output] = wanted | {FILES}
             return
+        previous = _IN_PLACE.pop(output, None)  # gone if this update fails half-way
         for relative, data in files.items():
             if data is None:
                 continue
@@ -199,16 +202,18 @@ def update_in_place(output: Path, files: dict[str, bytes | None]) -> None:
             temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
             temporary.write_bytes(data)
             os.replace(temporary, target)
-        wanted = set(files) | {MARKER}
-        for folder, _, names in os.walk(output, topdown=False):
-            for name in names:
-                relative = os.path.relpath(os.path.join(folder, name), output).replace(os.sep, "/")
-                if relative not in wanted:
-                    os.unlink(os.path.join(folder, name))
-            if folder != str(output) and not os.listdir(folder):
-                os.rmdir(folder)
+        if previous is None:  # not written by this process: look at what is there
+            previous = {os.path.relpath(os.path.join(folder, name), output).replace(os.sep, "/")
+                        for folder, _, names in os.walk(output) for name in names}
+        _remove_files(output, previous - wanted)
+        _IN_PLACE[output] = wanted
     except OSError as error:
         raise _write_error(output, error) from None
+
+
+# What update_in_place last left in each preview folder: the next update deletes what is no
+# longer wanted without walking a folder of thousands of files.
+_IN_PLACE: dict[Path, set[str]] = {}
 
 
 def _swap(staging: Path, output: Path, retired: Path) -> None:
