@@ -143,7 +143,14 @@ class Terms(Sequence[tuple[str, int]]):
         return f"Terms({list(self)!r})"
 
     def __reduce__(self) -> tuple:
-        return Terms._of, (self.words, self.weights)
+        # One string, split and interned again on loading: the cache holds every page's
+        # terms, and interned, a word common to 10,000 pages is one string, not 10,000.
+        return _terms_from, ("\n".join(self.words), self.weights)
+
+
+def _terms_from(joined: str, weights: bytes) -> Terms:
+    words = tuple(map(sys.intern, joined.split("\n"))) if joined else ()
+    return Terms._of(words, weights)
 
 
 @dataclass(frozen=True)
