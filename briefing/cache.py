@@ -21,6 +21,7 @@ import jinja2
 import markdown
 
 from .stamp import CACHE_FOLDER as FOLDER
+from .stamp import cache_file
 
 KEEP = 8  # caches of this many output folders (serve previews, tests) are kept
 
@@ -95,8 +96,7 @@ class BuildCache:
     @classmethod
     def open(cls, root: Path, output: Path) -> BuildCache:
         """The cache for builds of ``output``; a missing or unreadable one is empty."""
-        name = hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:16] + ".pickle"
-        path = root / FOLDER / name
+        path = cache_file(root, output, ".pickle")
         # Taken out while in use: a build that fails never saves, and the next one then
         # reads the last good cache from disk instead of this half-updated object.
         kept = _IN_MEMORY.pop(path, None)

@@ -74,9 +74,14 @@ def _add_file(digest: hashlib._Hash, path: Path | None) -> None:
     digest.update(f"{path}|{stat.st_mtime_ns}|{stat.st_size}\n".encode() if stat else f"{path}|missing\n".encode())
 
 
+def cache_file(root: Path, output: Path, suffix: str) -> Path:
+    """Where the cache of builds of ``output`` keeps a file: one name per output folder."""
+    name = hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:16]
+    return root / CACHE_FOLDER / f"{name}{suffix}"
+
+
 def stamp_path(config: Config) -> Path:
-    name = hashlib.sha256(str(config.output.resolve()).encode()).hexdigest()[:16]
-    return config.root / CACHE_FOLDER / f"{name}.stamp"
+    return cache_file(config.root, config.output, ".stamp")
 
 
 def up_to_date(config: Config, drafts: bool) -> BuildReport | None:

@@ -12,6 +12,7 @@ untrusted titles shown as text.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import pickle
 import random
@@ -426,18 +427,25 @@ def test_search_works_under_a_base_url_folder(tmp_path: Path, browser: object) -
     project.mkdir()
     host = tmp_path / "host"
     build_sample(project, host / "briefings", "--base-url", "https://example.org/briefings/")
-    context = browser.new_context()
-    context.set_default_timeout(WAIT_MS)
-    try:
-        with static_host(host) as root:
-            url = root + "briefings/"
-            results = search_for(context.new_page(), url, "satellite images")
-            assert results[0] == url + "halden-dam-under-scrutiny-who-opened-the-floodgates/"
-    finally:
-        context.close()
+    with hosted_page(browser, host) as (page, root):
+        url = root + "briefings/"
+        results = search_for(page, url, "satellite images")
+        assert results[0] == url + "halden-dam-under-scrutiny-who-opened-the-floodgates/"
 
 
 # --- in a browser, on sites of our own -------------------------------------------------------
+
+@contextlib.contextmanager
+def hosted_page(browser: object, site: Path) -> Iterator[tuple[object, str]]:
+    """A fresh browser page, and the URL of ``site`` served by a static host."""
+    context = browser.new_context()
+    context.set_default_timeout(WAIT_MS)
+    try:
+        with static_host(site) as url:
+            yield context.new_page(), url
+    finally:
+        context.close()
+
 
 def write_briefings(project, count: int, title: str = "River report {n}", body: str = "The river rose again.") -> None:
     project.content.mkdir(exist_ok=True)
@@ -450,22 +458,16 @@ def write_briefings(project, count: int, title: str = "River report {n}", body: 
 def test_more_results_come_on_request_and_take_the_focus(project, run, browser: object) -> None:
     write_briefings(project, 45)
     assert run("build", "-q").code == 0
-    context = browser.new_context()
-    context.set_default_timeout(WAIT_MS)
-    try:
-        with static_host(project.output) as url:
-            page = context.new_page()
-            assert len(search_for(page, url, "river")) == 20
-            assert page.locator(STATUS).inner_text() == "45 results for “river”"
-            more = page.get_by_role("button", name="Show more results")
-            more.click()
-            page.locator("#search-results li").nth(39).wait_for()
-            assert page.evaluate("document.activeElement.href") == links(page)[20]
-            more.click()
-            page.locator("#search-results li").nth(44).wait_for()
-            assert more.is_hidden() and len(set(links(page))) == 45
-    finally:
-        context.close()
+    with hosted_page(browser, project.output) as (page, url):
+        assert len(search_for(page, url, "river")) == 20
+        assert page.locator(STATUS).inner_text() == "45 results for “river”"
+        more = page.get_by_role("button", name="Show more results")
+        more.click()
+        page.locator("#search-results li").nth(39).wait_for()
+        assert page.evaluate("document.activeElement.href") == links(page)[20]
+        more.click()
+        page.locator("#search-results li").nth(44).wait_for()
+        assert more.is_hidden() and len(set(links(page))) == 45
 
 
 def test_the_browser_folds_case_and_accents_like_the_index(project, run, browser: object) -> None:
@@ -474,35 +476,23 @@ def test_the_browser_folds_case_and_accents_like_the_index(project, run, browser
     write_briefings(project, 1, title="Words", body=body)
     (project.content / "other.md").write_text("---\ntitle: Other\n---\n\nNothing here.\n", encoding="utf-8")
     assert run("build", "-q").code == 0
-    context = browser.new_context()
-    context.set_default_timeout(WAIT_MS)
-    try:
-        with static_host(project.output) as url:
-            page = context.new_page()
-            for query in ("CAFE", "café", "strasse", "STRAẞE", "οδος", "Οδός", "مدرسة", "NAÏVE", "ete", "istanbul",
-                          "東京", "25", "xy", "x" + "y" * 45):
-                assert search_for(page, url, query) == [url + "report-00/"], query
-    finally:
-        context.close()
+    with hosted_page(browser, project.output) as (page, url):
+        for query in ("CAFE", "café", "strasse", "STRAẞE", "οδος", "Οδός", "مدرسة", "NAÏVE", "ete", "istanbul",
+                      "東京", "25", "xy", "x" + "y" * 45):
+            assert search_for(page, url, query) == [url + "report-00/"], query
 
 
 def test_untrusted_titles_are_shown_as_text(project, run, browser: object) -> None:
     payload = "<img src=x onerror=alert(1)> {{ 7*7 }}"
     write_briefings(project, 2, title=payload + " {n}", body="A <b>bold</b> zebra.")
     assert run("build", "-q").code == 0
-    context = browser.new_context()
-    context.set_default_timeout(WAIT_MS)
-    try:
-        with static_host(project.output) as url:
-            page = context.new_page()
-            dialogs: list[str] = []
-            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-            assert len(search_for(page, url, "zebra")) == 2
-            assert sorted(page.locator(RESULT_LINKS).all_inner_texts()) == [f"{payload} 0", f"{payload} 1"]
-            assert page.locator("#search-results img, #search-results b").count() == 0
-            assert dialogs == []
-    finally:
-        context.close()
+    with hosted_page(browser, project.output) as (page, url):
+        dialogs: list[str] = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        assert len(search_for(page, url, "zebra")) == 2
+        assert sorted(page.locator(RESULT_LINKS).all_inner_texts()) == [f"{payload} 0", f"{payload} 1"]
+        assert page.locator("#search-results img, #search-results b").count() == 0
+        assert dialogs == []
 
 
 def test_the_client_builds_results_without_innerhtml_or_eval() -> None:
