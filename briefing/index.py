@@ -14,7 +14,7 @@ from .markup import RenderedBody
 from .slugs import slugify
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QuoteEntry:
     id: str           # site-wide: "<slug>-q<n>"
     anchor: str       # in the briefing page: "q-<n>"

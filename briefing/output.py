@@ -35,6 +35,8 @@ class Staging:
     spare (the first build, or one whose spare was damaged) every file is written or
     hard-linked into a new tree. Either way the swap is atomic."""
 
+    shared = True  # files: a forked worker process may write() them
+
     def __init__(self, output: Path):
         self.output = output.resolve()
         guard_output(self.output)
@@ -71,35 +73,64 @@ class Staging:
         return old
 
     def put(self, relative: str, data: bytes | None) -> None:
-        if relative.startswith("/") or ".." in relative.split("/") or "\\" in relative:
-            raise BuildError([problem(self.output, 1, f"refusing to write {relative!r} outside the output folder")])
-        target = f"{self._staging_root}/{relative}"
-        parent = target.rpartition("/")[0]
+        """``relative`` as ``data``, or as it is in the current output if None."""
+        if data is None:
+            self.keep(relative)
+        else:
+            self.write(relative, data)
+            self.wrote(relative)
+
+    def keep(self, relative: str) -> None:
+        """``relative`` as it is in the current output."""
+        target = self._target(relative)
         self._wanted.add(relative)
+        published = f"{self._output_root}/{relative}"
         try:  # not `with _write_errors()`: a context manager per file costs more than the link
-            if parent not in self._made:
-                os.makedirs(parent, exist_ok=True)
-                self._made.add(parent)
+            self._make_parent(target)
             if self._old is None:
-                if data is None:
-                    _keep(f"{self._output_root}/{relative}", target)
-                    return
+                _keep(published, target)
+            elif not (relative in self._old and _same_file(target, published)):
+                _replace_with_link(published, target, self.token)
+            # else: unchanged in the last two builds, the very same file is already there
+        except OSError as error:
+            raise _write_error(self.output, error) from None
+
+    def write(self, relative: str, data: bytes) -> None:
+        """Write one file, without recording it: safe to call in a forked worker process,
+        so pages are written by the processes that render them. The parent then calls
+        :meth:`wrote`."""
+        target = self._target(relative)
+        try:
+            self._make_parent(target)
+            if self._old is None:
                 with open(target, "wb") as handle:
                     handle.write(data)
-            elif data is None:
-                published = f"{self._output_root}/{relative}"
-                if relative in self._old and _same_file(target, published):
-                    return  # unchanged in the last two builds: the very same file already
-                _replace_with_link(published, target, self.token)
-                return
-            else:  # a new file, never written in place: the old one may be shared with output/
-                temporary = f"{target}.{self.token}.tmp"
+            else:  # never written in place: the old file may be shared with output/
+                temporary = f"{target}.{os.getpid()}.{self.token}.tmp"
                 with open(temporary, "wb") as handle:
                     handle.write(data)
                 os.replace(temporary, target)
         except OSError as error:
             raise _write_error(self.output, error) from None
+
+    def wrote(self, relative: str) -> None:
+        """Record a file :meth:`write` wrote, in this process or a worker."""
+        self._target(relative)
+        self._wanted.add(relative)
         self.written += 1
+
+    def _target(self, relative: str) -> str:
+        if relative.startswith("/") or ".." in relative.split("/") or "\\" in relative:
+            raise BuildError([problem(self.output, 1, f"refusing to write {relative!r} outside the output folder")])
+        return f"{self._staging_root}/{relative}"
+
+    def _make_parent(self, target: str) -> None:
+        # A worker's copy of ``_made`` is the parent's at fork time: makedirs tolerates a
+        # folder another process made since.
+        parent = target.rpartition("/")[0]
+        if parent not in self._made:
+            os.makedirs(parent, exist_ok=True)
+            self._made.add(parent)
 
     def publish(self) -> None:
         retired = self.output.with_name(f".{self.output.name}.old-{self.token}")

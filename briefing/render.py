@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import jinja2
 from markupsafe import Markup
@@ -130,7 +130,40 @@ class Renderer:
 Unchanged = Callable[[str, str], bool]
 
 
-Emit = Callable[[str, "bytes | None"], None]
+class Store(Protocol):
+    """Where pages go: the staging folder of a build, or memory for a preview."""
+
+    shared: bool  # whether write() may run in a forked worker (the pages go to files)
+
+    def keep(self, path: str) -> None:
+        """The page is unchanged: the published copy stays."""
+
+    def write(self, path: str, data: bytes) -> None: ...
+
+    def wrote(self, path: str) -> None:
+        """A worker wrote the page (``shared`` stores only)."""
+
+
+class PageFiles(dict[str, "bytes | None"]):
+    """An in-memory store: path to bytes, or None for a page that is unchanged."""
+
+    shared = False
+
+    def keep(self, path: str) -> None:
+        self[path] = None
+
+    def write(self, path: str, data: bytes) -> None:
+        self[path] = data
+
+    def wrote(self, path: str) -> None:
+        raise AssertionError("an in-memory store is written by the parent only")
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str
+    fingerprint: str | None  # of everything the page shows beyond the layouts; None: always made
+    make: Callable[[], bytes]
 
 
 def render_site(
@@ -140,10 +173,10 @@ def render_site(
     index: SiteIndex,
     unchanged: Unchanged = lambda path, print_: False,
     jobs: int = 1,
-) -> dict[str, bytes | None]:
+) -> PageFiles:
     """Every page and data file of the site, in memory (see :func:`render_pages`)."""
-    files: dict[str, bytes | None] = {}
-    render_pages(config, renderer, analysed, index, files.__setitem__, unchanged, jobs)
+    files = PageFiles()
+    render_pages(config, renderer, analysed, index, files, unchanged, jobs)
     return files
 
 
@@ -152,30 +185,43 @@ def render_pages(
     renderer: Renderer,
     analysed: list[AnalysedBriefing],
     index: SiteIndex,
-    emit: Emit,
+    store: Store,
     unchanged: Unchanged = lambda path, print_: False,
     jobs: int = 1,
 ) -> None:
-    """Every page and data file of the site, each passed to ``emit(path, bytes)`` as soon as
-    it is rendered, so a large site is written out instead of held in memory.
+    """Every page and data file of the site into ``store``, rendered across ``jobs``
+    processes. A folder store is written by the processes that render the pages, each page
+    as soon as it is rendered: the parent neither holds the site nor writes it alone.
 
-    Pages whose fingerprint ``unchanged(path, fingerprint)`` accepts are emitted as None:
-    the published copy is still right and is kept."""
-    listed = sorted(analysed, key=lambda a: (a.briefing.date or date.min, a.briefing.slug), reverse=True)
-    later: dict[str, Callable[[], bytes]] = {}
-
-    def add(path: str, print_: str, make: Callable[[], bytes]) -> None:
+    Pages whose fingerprint ``unchanged(path, fingerprint)`` accepts are kept: the
+    published copy is still right."""
+    todo = []
+    for page in plan_pages(config, renderer, analysed, index):
         # Fingerprinting what a page shows is far cheaper than rendering it again.
-        emit(path, None if unchanged(path, print_) else make())
-
-    def add_later(path: str, print_: str, make: Callable[[], bytes]) -> None:
-        if unchanged(path, print_):
-            emit(path, None)
+        if page.fingerprint is not None and unchanged(page.path, page.fingerprint):
+            store.keep(page.path)
         else:
-            later[path] = make
+            todo.append(page)
+    tasks = [partial(_write_page, store, page) for page in todo] if store.shared else [p.make for p in todo]
+    for page, data in zip(todo, run_each(tasks, jobs), strict=True):
+        if data is None:
+            store.wrote(page.path)
+        else:
+            store.write(page.path, data)
 
-    def page(template: str, path: str, print_: str, **context: Any) -> None:
-        add(path, print_, lambda: renderer.page(template, path, **context)[1])
+
+def _write_page(store: Store, page: Page) -> None:
+    store.write(page.path, page.make())
+
+
+def plan_pages(config: Config, renderer: Renderer, analysed: list[AnalysedBriefing], index: SiteIndex) -> list[Page]:
+    """Every page and data file of the site, with what it shows and how to make it; the
+    pages that take longest first, so that no worker is left with one at the end."""
+    listed = sorted(analysed, key=lambda a: (a.briefing.date or date.min, a.briefing.slug), reverse=True)
+    pages: list[Page] = []
+
+    def page(template: str, path: str, print_: str | None, **context: Any) -> None:
+        pages.append(Page(path, print_, partial(renderer.page_bytes, template, path, **context)))
 
     # A briefing's key is the digest of its file, so it stands for everything a listing shows
     # of it (title, dek, date, its quotations' text): fingerprints hash keys, not texts.
@@ -186,31 +232,30 @@ def render_pages(
     sources_print = fingerprint_each(
         (s.id, s.name, s.kind, s.description, s.acronym, len(s.quotes),
          _digest_lines(f"{slug} {keys.get(slug, '')}" for slug, _ in s.articles)) for s in index.sources)
+    every_quote = _digest_lines(f"{q.id} {q.speaker} {keys.get(q.article, '')}" for q in index.quotes)
+    pages.append(Page("quotes.json", every_quote,
+                      lambda: _json_list("quotes", (quote_record(config, q) for q in index.quotes))))
+    pages.append(Page("sources.json", fingerprint(sources_print, every_quote),
+                      lambda: _json_list("sources", (source_record(s) for s in index.sources))))
     page("index.html", "index.html", listing, briefings=listed)
-    for item in listed:
-        sources = [index.by_name[s.name] for s in item.analysis.sources if s.name in index.by_name]
-        path = f"{item.briefing.slug}/index.html"
-        add_later(path, briefing_fingerprint(item, sources, index),
-                  partial(_briefing_page, renderer, config, item, path, sources, index))
     page("quotes.html", "quotes/index.html", quotes_print, index=index)
     page("sources.html", "sources/index.html", sources_print, index=index)
-    for source in index.speakers:
-        page("speaker.html", f"{source.path}index.html", speaker_prints[source.name], source=source, index=index)
-    page("search.html", "search/index.html", "")
-    page("404.html", "404.html", "")
     page("feed.xml", "feed.xml", listing, briefings=listed, updated=_latest(listed))
     page("sitemap.xml", "sitemap.xml", fingerprint(listing, quotes_print),
          pages=_sitemap(listed, index), updated=_latest(listed))
-    emit("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {absolute(config, 'sitemap.xml')}\n".encode())
-    every_quote = _digest_lines(f"{q.id} {q.speaker} {keys.get(q.article, '')}" for q in index.quotes)
-    add("quotes.json", every_quote, lambda: _json_list("quotes", (quote_record(config, q) for q in index.quotes)))
-    add("sources.json", fingerprint(sources_print, every_quote),
-        lambda: _json_list("sources", (source_record(s) for s in index.sources)))
-    for asset in renderer.assets.values():
-        emit(asset.path, asset.source.read_bytes())
-    # Briefing pages are most of the work and independent of each other.
-    for path, data in zip(later, run_each(list(later.values()), jobs), strict=True):
-        emit(path, data)
+    for source in sorted(index.speakers, key=lambda s: len(s.quotes), reverse=True):
+        page("speaker.html", f"{source.path}index.html", speaker_prints[source.name], source=source, index=index)
+    for item in listed:
+        sources = [index.by_name[s.name] for s in item.analysis.sources if s.name in index.by_name]
+        path = f"{item.briefing.slug}/index.html"
+        pages.append(Page(path, briefing_fingerprint(item, sources, index),
+                          partial(_briefing_page, renderer, config, item, path, sources, index)))
+    page("search.html", "search/index.html", "")
+    page("404.html", "404.html", "")
+    robots = f"User-agent: *\nAllow: /\nSitemap: {absolute(config, 'sitemap.xml')}\n".encode()
+    pages.append(Page("robots.txt", None, lambda: robots))
+    pages += [Page(asset.path, None, asset.source.read_bytes) for asset in renderer.assets.values()]
+    return pages
 
 
 def _briefing_page(renderer: Renderer, config: Config, item: AnalysedBriefing, path: str,

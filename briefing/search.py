@@ -39,6 +39,7 @@ typing); its score is the sum over terms of ``log2(1 + weight) × ln(1 + N / df)
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sys
@@ -74,7 +75,10 @@ _MARKS = re.compile(f"[{MARKS}]")
 _WORD = re.compile(r"[^\W_]+")  # letters and digits of any script (JavaScript: [\p{L}\p{N}]+)
 _ASCII_BYTES = bytes(range(128))
 _WORD_OR_MARK = re.compile(f"[^\\W_]|[{MARKS}]")  # a letter, a digit or a mark normalise() drops
-_ASCII_SEPARATORS = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalnum()})
+# Bytes of ASCII text to its lower case letters and digits, every other byte to a space: one
+# bytes.translate() does str.lower() and the split on punctuation at once.
+_ASCII_FOLD = bytes(c | 0x20 if chr(c).isalpha() else c if chr(c).isdigit() else 32 for c in _ASCII_BYTES) + b" " * 128
+_ASCII_ONE_CHARACTER = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")  # the words document_terms drops most
 _TERM = re.compile(rf"[^\W_]{{2,{MAX_TERM}}}")
 _SAFE_KEY = re.compile(r"[a-z0-9]+")
 
@@ -153,7 +157,7 @@ def _terms_from(joined: str, weights: bytes) -> Terms:
     return Terms._of(words, weights)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SearchDocument:
     """One searchable page."""
 
@@ -190,15 +194,27 @@ def normalise(text: str) -> str:
 def _words(text: str) -> list[str]:
     """Every run of letters and digits in ``normalise(text)``, one-letter ones included."""
     if not text.isascii():
-        # Most text beyond ASCII has only typographic quotes, dashes and spaces, which part
-        # words as ASCII punctuation does, or accents normalise() removes: then the much
-        # faster ASCII path below gives the same words.
-        if _WORD_OR_MARK.search(unicodedata.normalize("NFKD", _beyond_ascii(text))):
+        if _needs_normalising(text):
             text = normalise(text)
             if _WORD_OR_MARK.search(_beyond_ascii(text)):
                 return _WORD.findall(text)
-        text = text.encode("ascii", "replace").decode("ascii")
-    return text.lower().translate(_ASCII_SEPARATORS).split()
+    return _ascii_words(text)
+
+
+def _needs_normalising(text: str) -> bool:
+    """Whether ``text`` has, beyond ASCII, a letter, a digit or a mark normalise() drops, even
+    once decomposed. Most text beyond ASCII has only typographic quotes, dashes and spaces,
+    which part words as ASCII punctuation does: then _ascii_words() gives the same words as
+    normalising, much faster. True of a concatenation exactly when true of one of its parts
+    (decomposition is character by character), so one call can clear many texts."""
+    # Each distinct character once: a page's thousands of curly quotes are two characters.
+    beyond = "".join(set(_beyond_ascii(text)))
+    return _WORD_OR_MARK.search(unicodedata.normalize("NFKD", beyond)) is not None
+
+
+def _ascii_words(text: str) -> list[str]:
+    """The words of ``text`` with each character beyond ASCII taken as a separator."""
+    return text.encode("ascii", "replace").translate(_ASCII_FOLD).decode("ascii").split()
 
 
 def _beyond_ascii(text: str) -> str:
@@ -212,28 +228,48 @@ def tokens(text: str) -> list[str]:
     return [word[:MAX_TERM] for word in _words(text) if len(word) > 1]
 
 
+@functools.cache
+def _dropped(language: str) -> frozenset[str]:
+    """The words document_terms() leaves out: stopwords and (most) one-character words."""
+    return stopwords(language) | _ASCII_ONE_CHARACTER
+
+
 def document_terms(weighted_texts: Iterable[tuple[str, int]], language: str = "en") -> Terms:
     """Each distinct term of the texts with its summed weight (a hit in a text of weight 8
     counts 8, the sum capped at 255), sorted by term. Pure."""
-    totals: Counter[str] = Counter()
+    # The texts of one weight are split in one call, joined by line breaks: a page is a title,
+    # a dek, a few headings and tens of paragraphs, and most of the cost is per call. The words
+    # are the same as each text's: _words(text) is _WORD.findall(normalise(text)) (its ASCII
+    # path is only faster; test_search checks every character), normalise() works character
+    # by character (marks are reordered, never across a line break) and keeps line breaks,
+    # and a line break parts words.
+    by_weight: dict[int, list[str]] = {}
     for text, weight in weighted_texts:
         if text and weight > 0:
-            if weight == 1:
-                totals.update(_words(text))  # counted in C: the body is most of the words
-            else:
-                for word, n in Counter(_words(text)).items():
-                    totals[word] += n * weight
+            by_weight.setdefault(weight, []).append(text)
+    totals: Counter[str] = Counter()
+    for weight, texts in by_weight.items():
+        words = _words("\n".join(texts))
+        if weight == 1:
+            totals.update(words)  # counted in C: the body is most of the words
+        else:
+            for word, n in Counter(words).items():
+                totals[word] += n * weight
     if totals and max(map(len, totals)) > MAX_TERM:  # rare: cut, then count again
         cut: Counter[str] = Counter()
         for word, n in totals.items():
             cut[word[:MAX_TERM]] += n
         totals = cut
-    kept = sorted(word for word in totals.keys() - stopwords(language) if len(word) > 1)
+    # A set difference in C leaves out the stopwords and nearly all one-character words; the
+    # others (a letter beyond ASCII alone) are rare, and found by one pass in C.
+    # Interned: every page's copy of a common word is one object, in memory and in a pickle.
+    kept = sorted(map(sys.intern, totals.keys() - _dropped(language)))
+    if kept and min(map(len, kept)) < 2:
+        kept = [word for word in kept if len(word) > 1]
     weights = list(map(totals.__getitem__, kept))
     if weights and max(weights) > MAX_WEIGHT:
         weights = [min(w, MAX_WEIGHT) for w in weights]
-    # Interned: every page's copy of a common word is one object, in memory and in a pickle.
-    return Terms._of(tuple(map(sys.intern, kept)), bytes(weights))
+    return Terms._of(tuple(kept), bytes(weights))
 
 
 # --- files and ids -----------------------------------------------------------------------------

@@ -258,7 +258,7 @@ def _build(
             report.pages_written = sum(1 for data in files.values() if data is not None)
         else:  # each page into the staging folder as it is rendered
             with Staging(config.output) as staging:
-                render_pages(config, renderer, analysed, index, staging.put, unchanged, jobs)
+                render_pages(config, renderer, analysed, index, staging, unchanged, jobs)
                 for path, data in search_files().items():
                     staging.put(path, data)
                 staging.publish()

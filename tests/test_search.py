@@ -69,6 +69,33 @@ def test_the_fast_ascii_path_finds_the_same_words_as_full_normalisation() -> Non
         assert search._words(text) == search._WORD.findall(search.normalise(text)), repr(text)
 
 
+def test_every_character_splits_words_alike_on_both_paths() -> None:
+    """What document_terms relies on to split a page's texts joined, in one call: the ASCII path
+    of _words() takes a character beyond ASCII as a separator when it does not need
+    normalising, so normalise() must make it separators only (never nothing, never a letter or
+    a digit), and normalise() never gives an ASCII capital (the ASCII path lower-cases)."""
+    wrong = []
+    for code in range(0x80, 0x110000):
+        character = chr(code)
+        normal = search.normalise(character)
+        if re.search("[A-Z]", normal) or (not search._needs_normalising(character)
+                                          and (not normal or search._WORD.search(normal))):
+            wrong.append(f"U+{code:04X}")
+    assert not wrong
+
+
+def test_texts_joined_give_the_terms_of_each() -> None:
+    rng = random.Random(3)
+    alphabet = "abcXYZ019 -_.,'\"“”’«»—–…\u00a0éÉàüßẞçøıİ\u0301\u0308\u0345ﬁ½²™№ΣσςΩ日本مدَ\u064b\u0915\u093f\U0001f600\n"
+    for _ in range(300):
+        texts = ["".join(rng.choices(alphabet, k=rng.randint(0, 30))) for _ in range(rng.randint(1, 6))]
+        expected: dict[str, int] = {}
+        for text in texts:
+            for term, weight in document_terms([(text, 1)], "fr"):
+                expected[term] = expected.get(term, 0) + weight
+        assert dict(document_terms([(text, 1) for text in texts], "fr")) == expected, texts
+
+
 def test_stopwords_only_on_english_sites() -> None:
     text = "The river and the dam"
     assert dict(document_terms([(text, 1)])) == {"river": 1, "dam": 1}
