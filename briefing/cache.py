@@ -22,8 +22,10 @@ import markdown
 
 from .stamp import CACHE_FOLDER as FOLDER
 from .stamp import cache_file
+from .store import AnalysisStore
 
 KEEP = 8  # caches of this many output folders (serve previews, tests) are kept
+STORE = ".analyses.sqlite"  # beside each cache pickle
 
 
 def _code_version() -> str:
@@ -67,31 +69,35 @@ class BuildCache:
     path: Path | None
     version: str = CODE_VERSION
     files: dict[str, Memo] = field(default_factory=dict)  # content/seed file -> what it held
-    # (path, digest) fingerprint -> analysis, each pickled on its own: saving after a
-    # one-briefing edit then pickles one analysis, not all of them again.
-    blobs: dict[str, bytes] = field(default_factory=dict)
     pages: dict[str, str] = field(default_factory=dict)  # output path -> fingerprint
     search: Any = None  # the site's SearchIndex, updated in place by each build
     site: str | None = None  # fingerprint of every input of the last complete build
     summary: Any = None  # the last complete build's report, for a build that changes nothing
     used: set[str] = field(default_factory=set)
     previous_pages: dict[str, str] = field(default_factory=dict)
-    decoded: dict[str, Any] = field(default_factory=dict)  # analyses unpickled in this process
+    # Analyses by (path, digest, language) fingerprint: those of this process's builds
+    # (`serve` keeps them), and the store on disk for the rest.
+    decoded: dict[str, Any] = field(default_factory=dict)
+    store: AnalysisStore | None = None
 
-    def analysis(self, key: str) -> Any | None:
-        value = self.decoded.get(key)
-        if value is None and key in self.blobs:
-            value = self.decoded[key] = pickle.loads(self.blobs[key])  # noqa: S301 - our own data
-        return value
+    def analyses(self, keys: set[str]) -> dict[str, Any]:
+        """The analyses already made of ``keys``; the others are missing."""
+        found = {key: self.decoded[key] for key in keys if key in self.decoded}
+        if self.store is not None and len(found) < len(keys):
+            found.update(self.store.items(keys - found.keys()))
+        self.decoded.update(found)
+        return found
 
     def store_analysis(self, key: str, value: Any) -> None:
         self.decoded[key] = value
-        self.blobs[key] = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        if self.store is not None:
+            self.store.put(key, value)
 
     def keep_analyses(self, keys: set[str]) -> None:
         """Forget analyses of files that no longer exist or have changed since."""
-        self.blobs = {k: v for k, v in self.blobs.items() if k in keys}
         self.decoded = {k: v for k, v in self.decoded.items() if k in keys}
+        if self.store is not None:
+            self.store.keep(keys)
 
     @classmethod
     def open(cls, root: Path, output: Path) -> BuildCache:
@@ -103,6 +109,7 @@ class BuildCache:
         if kept is not None and kept[0] == _stamp(path):  # `serve`: skip re-reading our own save
             cache = kept[1]
             cache.used = set()
+            cache.store = cache.store or AnalysisStore(cache_file(root, output, STORE), CODE_VERSION)
             cache.previous_pages, cache.pages = cache.pages, {}
             return cache
         try:
@@ -111,10 +118,11 @@ class BuildCache:
             if isinstance(cache, cls) and cache.version == CODE_VERSION:
                 cache.path, cache.used = path, set()
                 cache.previous_pages, cache.pages = cache.pages, {}
+                cache.store = AnalysisStore(cache_file(root, output, STORE), CODE_VERSION)
                 return cache
         except Exception:  # noqa: BLE001 - any damage to the cache means a cold build, never a failure
             pass
-        return cls(path)
+        return cls(path, store=AnalysisStore(cache_file(root, output, STORE), CODE_VERSION))
 
     @property
     def folder(self) -> Path:
@@ -158,6 +166,8 @@ class BuildCache:
         if self.path is None:
             return
         self.files = {k: v for k, v in self.files.items() if k in self.used}
+        if self.store is not None:
+            self.store.commit()
         if not persist:
             _IN_MEMORY[self.path] = (_stamp(self.path), self)
             return
@@ -176,6 +186,7 @@ class BuildCache:
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["path"], state["used"], state["previous_pages"], state["decoded"] = None, set(), {}, {}
+        state["store"] = None
         return state
 
 
@@ -196,3 +207,5 @@ def _prune(folder: Path) -> None:
     for stale in caches[KEEP:]:
         stale.unlink(missing_ok=True)
         stale.with_suffix(".stamp").unlink(missing_ok=True)
+        stale.with_suffix(STORE).unlink(missing_ok=True)
+        stale.with_suffix(STORE + "-journal").unlink(missing_ok=True)

@@ -12,7 +12,7 @@ import secrets
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .problems import BuildError, problem
@@ -95,7 +95,7 @@ class Staging:
         except OSError as error:
             raise _write_error(self.output, error) from None
 
-    def write(self, relative: str, data: bytes) -> None:
+    def write(self, relative: str, data: bytes | Iterable[bytes]) -> None:
         """Write one file, without recording it: safe to call in a forked worker process,
         so pages are written by the processes that render them. The parent then calls
         :meth:`wrote`."""
@@ -103,12 +103,10 @@ class Staging:
         try:
             self._make_parent(target)
             if self._old is None:
-                with open(target, "wb") as handle:
-                    handle.write(data)
+                _write_file(target, data)
             else:  # never written in place: the old file may be shared with output/
                 temporary = f"{target}.{os.getpid()}.{self.token}.tmp"
-                with open(temporary, "wb") as handle:
-                    handle.write(data)
+                _write_file(temporary, data)
                 os.replace(temporary, target)
         except OSError as error:
             raise _write_error(self.output, error) from None
@@ -155,6 +153,14 @@ class Staging:
 
     def __exit__(self, *exc: object) -> None:
         self.discard()  # after publish() the folder is gone, or holds the retired site
+
+
+def _write_file(path: str, data: bytes | Iterable[bytes]) -> None:
+    with open(path, "wb") as handle:
+        if isinstance(data, bytes):
+            handle.write(data)
+        else:
+            handle.writelines(data)
 
 
 def _same_file(first: str, second: str) -> bool:

@@ -128,6 +128,7 @@ class Renderer:
 
 
 Unchanged = Callable[[str, str], bool]
+Data = bytes | Iterable[bytes]  # a file's content, whole or in chunks written as they come
 
 
 class Store(Protocol):
@@ -138,7 +139,7 @@ class Store(Protocol):
     def keep(self, path: str) -> None:
         """The page is unchanged: the published copy stays."""
 
-    def write(self, path: str, data: bytes) -> None: ...
+    def write(self, path: str, data: Data) -> None: ...
 
     def wrote(self, path: str) -> None:
         """A worker wrote the page (``shared`` stores only)."""
@@ -152,8 +153,8 @@ class PageFiles(dict[str, "bytes | None"]):
     def keep(self, path: str) -> None:
         self[path] = None
 
-    def write(self, path: str, data: bytes) -> None:
-        self[path] = data
+    def write(self, path: str, data: Data) -> None:
+        self[path] = as_bytes(data)
 
     def wrote(self, path: str) -> None:
         raise AssertionError("an in-memory store is written by the parent only")
@@ -163,7 +164,14 @@ class PageFiles(dict[str, "bytes | None"]):
 class Page:
     path: str
     fingerprint: str | None  # of everything the page shows beyond the layouts; None: always made
-    make: Callable[[], bytes]
+    make: Callable[[], Data]
+
+    def data(self) -> bytes:
+        return as_bytes(self.make())
+
+
+def as_bytes(data: Data) -> bytes:
+    return data if isinstance(data, bytes) else b"".join(data)
 
 
 def render_site(
@@ -202,7 +210,7 @@ def render_pages(
             store.keep(page.path)
         else:
             todo.append(page)
-    tasks = [partial(_write_page, store, page) for page in todo] if store.shared else [p.make for p in todo]
+    tasks = [partial(_write_page, store, page) for page in todo] if store.shared else [p.data for p in todo]
     for page, data in zip(todo, run_each(tasks, jobs), strict=True):
         if data is None:
             store.wrote(page.path)
@@ -360,18 +368,21 @@ def source_record(source: Any) -> dict[str, Any]:
     }
 
 
-def _json_list(key: str, records: Iterator[dict[str, Any]]) -> bytes:
-    """``{"key": [records]}``, compact JSON, encoded a record at a time:
-    a list of 150,000 record dicts would be a transient 100 MB."""
-    parts, batch = [], []
-    for record in records:  # a thousand at a time: one C call each, and never all at once
+def _json_list(key: str, records: Iterator[dict[str, Any]]) -> Iterator[bytes]:
+    """``{"key": [records]}``, compact JSON, encoded a thousand records at a time (one C call
+    each) and written as it is encoded: at 150,000 quotations the list of record dicts, or
+    the whole text, would each be a transient 50 to 100 MB."""
+    yield b'{"' + key.encode() + b'":['
+    batch: list[dict[str, Any]] = []
+    separator = b""
+    for record in records:
         batch.append(record)
         if len(batch) == 1000:
-            parts.append(_json_items(batch))
-            batch = []
+            yield separator + _json_items(batch)
+            batch, separator = [], b","
     if batch:
-        parts.append(_json_items(batch))
-    return b'{"' + key.encode() + b'":[' + b",".join(parts) + b"]}\n"
+        yield separator + _json_items(batch)
+    yield b"]}\n"
 
 
 def _json_items(records: list[dict[str, Any]]) -> bytes:

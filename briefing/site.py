@@ -212,11 +212,7 @@ def _build(
         cache.save(persist=not preview)
         return _unchanged_report(report, cache.summary, started)
 
-    analyses = {}
-    for briefing in shown:
-        found = cache.analysis(keys[briefing.path]) if cache is not None else None
-        if found is not None:
-            analyses[keys[briefing.path]] = found
+    analyses = cache.analyses(set(keys.values())) if cache is not None else {}
     todo = [b for b in shown if keys[b.path] not in analyses]
     todo_digests = [digests.get(b.path) for b in todo]
     for briefing, result in zip(todo, analyse_all(todo, jobs, progress, config.language, todo_digests), strict=True):

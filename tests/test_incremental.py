@@ -89,13 +89,24 @@ def test_parallel_output_is_identical_to_serial(project, run):
 def test_a_damaged_cache_only_costs_a_cold_build(project, run):
     make_site(project, count=5)
     assert run("build", "-q").code == 0
-    caches = [p for p in (project.root / ".briefing-cache").iterdir() if p.suffix in (".pickle", ".stamp")]
-    assert {p.suffix for p in caches} == {".pickle", ".stamp"}
+    caches = [p for p in (project.root / ".briefing-cache").iterdir() if p.suffix in (".pickle", ".stamp", ".sqlite")]
+    assert {p.suffix for p in caches} == {".pickle", ".stamp", ".sqlite"}
     for cache in caches:
-        cache.write_bytes(b"not a pickle")
+        cache.write_bytes(b"not a pickle, not a database")
     result = run("build")
     assert result.code == 0, result.err
     assert "5 changed" in result.out
+    # Damaged again, the analyses' store alone: each edit still matches a clean build.
+    published = tree_digest(project.output)
+    for cache in caches:
+        if cache.suffix == ".sqlite":
+            cache.write_bytes(cache.read_bytes()[:2000] + b"\0" * 3000)
+    path = sorted(project.content.glob("*.md"))[0]
+    path.write_text(path.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    result = run("build")
+    assert result.code == 0, result.err
+    assert tree_digest(project.output) != published
+    assert tree_digest(project.output) == clean_build(project, run)
 
 
 def test_an_untouched_site_is_up_to_date_without_reading_content(project, run):
