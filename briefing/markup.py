@@ -15,7 +15,10 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import markdown
-from markdown.treeprocessors import InlineProcessor, Treeprocessor
+from markdown import blockprocessors as bp
+from markdown.preprocessors import NormalizeWhitespace
+from markdown.treeprocessors import InlineProcessor, Treeprocessor, UnescapeTreeprocessor
+from markdown.util import ETX, STX, AtomicString
 
 from .slugs import slugify
 
@@ -27,7 +30,7 @@ _ENTITY_AMP = re.compile(r"&(?=(?:#[0-9]+|#x[0-9a-f]+|[0-9a-z]+);)", re.I)
 _SAFE_URL = re.compile(r"^(?:https?:|mailto:|#|/|\.{0,2}/|[^:/?#]*(?:[/?#]|$))", re.I)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Paragraph:
     id: str
     text: str
@@ -35,14 +38,14 @@ class Paragraph:
     section_id: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Heading:
     id: str
     text: str
     level: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QuoteMark:
     paragraph: int
     start: int
@@ -51,7 +54,7 @@ class QuoteMark:
     speaker: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RenderedBody:
     # Compressed UTF-8: a build keeps every briefing's body until its page is written, and
     # as a str (two bytes a character, with typographic quotes) it would take 8x the memory.
@@ -114,7 +117,8 @@ def _escape_entity_amps(element: etree.Element) -> None:
     if element.tail:
         element.tail = _literal_amps(element.tail)
     for name, value in element.attrib.items():
-        element.set(name, _ENTITY_AMP.sub("&amp;", value))
+        if "&" in value:
+            element.set(name, _ENTITY_AMP.sub("&amp;", value))
 
 
 def _literal_amps(text: str) -> str:
@@ -172,12 +176,14 @@ def _wrap(paragraph: etree.Element, mark: QuoteMark) -> None:
         offset = end
 
 
-# What each of Python-Markdown's standard inline patterns needs in the text before it can match.
-_TRIGGERS = {
-    "backtick": "`", "escape": r"\\", "reference": r"\[", "link": r"\[", "image_link": r"\[",
-    "image_reference": r"\[", "short_reference": r"\[", "short_image_ref": r"\[", "autolink": "<",
-    "automail": "<", "html": "[<&]", "entity": "&", "linebreak": "  \n", "em_strong": "[*_]",
-    "em_strong2": "[*_]", "not_strong": "[*_]", "strong": "[*_]", "emphasis": "[*_]",
+# What each of Python-Markdown's standard inline patterns needs in the text before it can match:
+# substrings, any one of which must occur.  (`in` tests run at C speed; a regex alternation of the
+# same would step through the text in Python's regex engine, about ten times slower.)
+_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "backtick": ("`",), "escape": ("\\",), "reference": ("[",), "link": ("[",), "image_link": ("[",),
+    "image_reference": ("[",), "short_reference": ("[",), "short_image_ref": ("[",), "autolink": ("<",),
+    "automail": ("<",), "html": ("<", "&"), "entity": ("&",), "linebreak": ("  \n",), "em_strong": ("*", "_"),
+    "em_strong2": ("*", "_"), "not_strong": ("*", "_"), "strong": ("*", "_"), "emphasis": ("*", "_"),
 }
 
 
@@ -185,8 +191,8 @@ class _ProseInlineProcessor(InlineProcessor):
     """Python-Markdown's inline processor, minus its cost on plain prose.
 
     The stock processor tries every inline pattern on every piece of text, one Python call
-    each, and most paragraphs of a briefing hold no `*`, `[` or backtick at all.  One search
-    for the characters the registered patterns need tells when none of them can match; the
+    each, and most paragraphs of a briefing hold no `*`, `[` or backtick at all.  A test for
+    the characters the registered patterns need tells when none of them can match; the
     text is then left exactly as the stock processor would leave it.  A pattern we do not
     know (a Markdown extension's) turns the shortcut off."""
 
@@ -194,12 +200,105 @@ class _ProseInlineProcessor(InlineProcessor):
         super().__init__(md)
         names = [item.name for item in md.inlinePatterns._priority]
         known = all(name in _TRIGGERS for name in names)
-        self._could_match = re.compile("|".join(sorted({_TRIGGERS[n] for n in names}))) if known else None
+        self._triggers = tuple(sorted({t for n in names for t in _TRIGGERS[n]})) if known else None
+
+    def _could_match(self, text: str) -> bool:
+        return self._triggers is None or any(trigger in text for trigger in self._triggers)
+
+    def run(self, tree: etree.Element, ancestors: list[str] | None = None) -> etree.Element:
+        # When no text in the tree could start an inline pattern, the stock run changes
+        # nothing: each text goes through the patterns unchanged and, holding no placeholder
+        # (they all start with STX), is put back as the same string.  It visits exactly the
+        # texts checked here: every element's text except AtomicStrings (code), and every tail.
+        if self._triggers is not None and not any(
+            (element.text and not isinstance(element.text, AtomicString) and self._inline_text(element.text))
+            or (element.tail and self._inline_text(element.tail))
+            for element in tree.iter()
+        ):
+            self.stashed_nodes = {}
+            return tree
+        return super().run(tree, ancestors)
+
+    def _inline_text(self, text: str) -> bool:
+        """Whether the stock run could change this text.  (The whitespace preprocessor strips
+        STX from the source; the test keeps the shortcut safe without relying on that.)"""
+        return STX in text or self._could_match(text)
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802, N803
-        if patternIndex == 0 and self._could_match is not None and not self._could_match.search(data):
+        if patternIndex == 0 and not self._could_match(data):
             return data
         return super()._InlineProcessor__handleInline(data, patternIndex)
+
+
+class _Whitespace(NormalizeWhitespace):
+    """The stock whitespace normaliser, minus its one costly step when it cannot apply.
+
+    That step, a regex emptying lines of spaces, tries its lookbehind at every position of
+    the text in Python's regex engine (most of the preprocessor's time); it needs a newline
+    followed by a space, and one `in` test tells whether the text has any."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        source = "\n".join(lines)
+        source = source.replace(STX, "").replace(ETX, "")
+        source = source.replace("\r\n", "\n").replace("\r", "\n") + "\n\n"
+        source = source.expandtabs(self.md.tab_length)
+        if "\n " in source:
+            source = re.sub(r"(?<=\n) +\n", "\n", source)
+        return source.split("\n")
+
+
+class _Unescape(UnescapeTreeprocessor):
+    """The stock unescaper, which runs a regex over every text; its pattern starts with STX,
+    so a text without one is returned as it is."""
+
+    def unescape(self, text: str) -> str:
+        return super().unescape(text) if STX in text else text
+
+
+# The block processors Python-Markdown registers, in order; the paragraph shortcut below
+# relies on knowing every test that runs before the paragraph processor.
+_STOCK_BLOCKS = (
+    ("empty", bp.EmptyBlockProcessor), ("indent", bp.ListIndentProcessor), ("code", bp.CodeBlockProcessor),
+    ("hashheader", bp.HashHeaderProcessor), ("setextheader", bp.SetextHeaderProcessor), ("hr", bp.HRProcessor),
+    ("olist", bp.OListProcessor), ("ulist", bp.UListProcessor), ("quote", bp.BlockQuoteProcessor),
+    ("reference", bp.ReferenceProcessor), ("paragraph", bp.ParagraphProcessor),
+)
+# A line whose first character after its leading spaces is one of these might start a heading
+# (`#`, setext `=`/`-` underline), a rule (`-`, `_`, `*`), a list item (`*`, `+`, `-`), a block
+# quote (`>`) or a reference definition (`[`).
+_BLOCK_STARTS = frozenset("#=-_*+>[")
+
+
+class _PlainParagraphProcessor(bp.BlockProcessor):
+    """Hands a block that can only be a paragraph straight to the paragraph processor.
+
+    The stock parser tests each block against ten processors before the paragraph one,
+    most with a regex over the whole block (and the reference processor's `run` searches
+    it too); a briefing is mostly long paragraphs.  Every one of those tests needs the block
+    to be empty or to start with a blank line (empty), to start with `tab_length` spaces
+    (indent, code), or a line whose first non-space character is in `_BLOCK_STARTS`
+    (hash and setext headings, rules, block quotes, references, bullet lists), or the first
+    line's to be a digit (ordered lists).  A block with none of these fails them all, so
+    the stock parser would give it to the paragraph processor too; anything else goes the
+    stock way."""
+
+    def __init__(self, parser: markdown.blockparser.BlockParser, paragraph: bp.BlockProcessor):
+        super().__init__(parser)
+        self._paragraph = paragraph
+
+    def test(self, parent: etree.Element, block: str) -> bool:
+        if not block or block[0] == "\n" or block.startswith(" " * self.tab_length):
+            return False
+        lines = block.split("\n")
+        if lines[0].lstrip(" ")[:1].isdigit():  # isdigit covers every `\d` (Unicode Nd)
+            return False
+        for line in lines:
+            if line.lstrip(" ")[:1] in _BLOCK_STARTS:
+                return False
+        return True
+
+    def run(self, parent: etree.Element, blocks: list[str]) -> bool | None:
+        return self._paragraph.run(parent, blocks)
 
 
 class BodyRenderer:
@@ -211,6 +310,12 @@ class BodyRenderer:
         for pattern in ("html", "entity", "autolink", "automail"):
             self._md.inlinePatterns.deregister(pattern)
         self._md.treeprocessors.register(_ProseInlineProcessor(self._md), "inline", 20)
+        self._md.preprocessors.register(_Whitespace(self._md), "normalize_whitespace", 30)
+        self._md.treeprocessors.register(_Unescape(self._md), "unescape", 0)
+        blocks = self._md.parser.blockprocessors
+        if [(item.name, type(blocks[item.name])) for item in blocks._priority] == list(_STOCK_BLOCKS):
+            # Before "empty" (100), the first stock test; only with the stock set, whose tests it knows.
+            blocks.register(_PlainParagraphProcessor(self._md.parser, blocks["paragraph"]), "plain_paragraph", 110)
         self._processor = _BodyProcessor(self._md)
         # After "unescape" (priority 0) so paragraph text has no placeholders left.
         self._md.treeprocessors.register(self._processor, "briefing_body", -10)
