@@ -17,12 +17,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-from briefing.analysis_cues import Cue, find_cues
+from briefing.analysis_cues import Cue, cue_offsets, find_cues
 from briefing.analysis_naming import looks_like_title, naming_cue
 from briefing.analysis_sentences import sentences
 from briefing.analysis_tokens import tokenise
-from briefing.attribution_intros import register_intros
+from briefing.attribution_intros import IntroStep, intro_steps, register_intros
 from briefing.attribution_resolve import Speaker, resolve_cues
 from briefing.attribution_state import State, cite
 from briefing.names import Tok
@@ -32,7 +33,7 @@ from briefing.sources import Source, build_sources
 __all__ = ["Analysis", "Quote", "Source", "analyse"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Quote:
     text: str
     speaker: str
@@ -43,7 +44,7 @@ class Quote:
     partial: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Analysis:
     quotes: tuple[Quote, ...]
     sources: tuple[Source, ...]
@@ -143,16 +144,16 @@ def _paragraph(
     last_cue_speaker: Speaker | None = None
     for lo, hi in sentences(toks, sig, starts, ends):
         sent = sig[lo:hi]
-        actor = register_intros(toks, sig, sent, lo, hi, state)
+        steps, cue_at, qi = _cached_plan(sent) if len(sent) <= _CACHED_LEN else _plan(sent)
+        actor = register_intros(toks, steps, lo, hi, state)
         if actor is not None:
             last_cue_speaker = (actor, actor.name)
         # most sentences have no cue word at all
-        cues = find_cues(toks, sig, lo, hi, state) if "c" in sent or "C" in sent else []
+        cues = find_cues(toks, sent, cue_at, lo, hi, state) if cue_at else []
         if cues:
             resolved = resolve_cues(cues, state)
             if resolved:
                 last_cue_speaker = resolved[-1]
-        qi = sent.find("Q")
         if qi < 0:
             # a statement or figures reported without quotation marks still cite their source
             for c in cues:
@@ -183,6 +184,18 @@ def _paragraph(
         state.last_speaker, state.last_speaker_para = last_cue_speaker, p
 
 
+def _plan(sent: str) -> tuple[tuple[IntroStep, ...], tuple[int, ...], int]:
+    """What a sentence's signature alone decides: its introductions' steps, its cue words'
+    offsets, its first quotation's offset (-1 if none)."""
+    return intro_steps(sent), cue_offsets(sent), sent.find("Q")
+
+
+# Signatures recur far more than sentences do, short ones above all: each is read once. Only
+# short ones are kept, so that hostile text cannot make the cache large.
+_cached_plan = lru_cache(maxsize=8192)(_plan)
+_CACHED_LEN = 64
+
+
 def _attribute(
     f: _Found,
     qi: int,
@@ -196,7 +209,8 @@ def _attribute(
     cue_only: bool = False,
 ) -> Speaker | None:
     if len(f.raw.regions) == 1 and (
-        naming_cue(masked, start, f.text) or (looks_like_title(f.text) and not _adjacent_cue(qi, cues))
+        # both tests are pure: the cheap one first (most quotes have their cue next to them)
+        naming_cue(masked, start, f.text) or (not _adjacent_cue(qi, cues) and looks_like_title(f.text))
     ):
         return None
     cue = _pick_cue(qi, cues)
@@ -206,7 +220,7 @@ def _attribute(
         cue = _participle_owner(cue, cues)
     if cue is not None and (cue.entity is not None or cue.label):
         return cue.entity, cue.label
-    if len(f.text.split()) <= 3 or cue_only:
+    if len(f.text.split(maxsplit=3)) <= 3 or cue_only:  # three words at most
         return None
     if last_cue_speaker is not None:
         return last_cue_speaker

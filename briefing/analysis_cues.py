@@ -3,7 +3,6 @@ subject ("X said", "said X"), "according to X", "in X's view", "in a statement b
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from briefing.analysis_phrases import (
@@ -32,19 +31,16 @@ class Cue:
     label: str = ""
 
 
-# only words of CUE_WORDS can start a cue (see analysis_tokens for the class letters)
-_CUE_RE = re.compile("[cC]")
-
-
-def find_cues(toks: list[Tok], sig: str, lo: int, hi: int, state: State) -> list[Cue]:
-    """The cues of the sentence [lo, hi), in order."""
+def find_cues(toks: list[Tok], sent: str, offsets: tuple[int, ...], lo: int, hi: int, state: State) -> list[Cue]:
+    """The cues of the sentence [lo, hi), in order (`sent`: its signature; `offsets`:
+    cue_offsets(sent))."""
     found: list[Cue] = []
-    for m in _CUE_RE.finditer(sig, lo, hi):
-        v = m.start()
+    for at in offsets:
+        v = lo + at
         # a cue word has no period to drop, so its low is text.lower(); being ASCII, it
         # starts with a lower-case letter exactly when it is no name word (class "c")
         low = toks[v].low
-        if low in SPEECH_VERBS and m.group() == "c" and not (v + 1 < hi and toks[v + 1].low == "to" and low not in TO_OK):
+        if low in SPEECH_VERBS and sent[at] == "c" and not (v + 1 < hi and toks[v + 1].low == "to" and low not in TO_OK):
             # a speech verb, not used before "to" ("agreed to the talks", "promised to act")
             if low in ("told", "telling", "tells", "tell"):
                 _outlet(toks, v + 1, hi, state)
@@ -67,6 +63,20 @@ def find_cues(toks: list[Tok], sig: str, lo: int, hi: int, state: State) -> list
             if mention and mention.kind in ("org", "person"):
                 found.append(Cue(v, v, mention, override=True))
     return found
+
+
+def cue_offsets(sent: str) -> tuple[int, ...]:
+    """Offsets of the words that can start a cue in a sentence's signature, in order: the
+    words of CUE_WORDS, class letters c and C (see analysis_tokens). A str.find per letter,
+    as a regex's character class would test every character."""
+    out = []
+    for letter in "cC":
+        i = sent.find(letter)
+        while i >= 0:
+            out.append(i)
+            i = sent.find(letter, i + 1)
+    out.sort()
+    return tuple(out)
 
 
 def _subject(toks: list[Tok], v: int, lo: int, hi: int) -> tuple[Mention | None, int]:

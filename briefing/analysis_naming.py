@@ -57,7 +57,8 @@ def _name_like(text: str) -> bool:
 
 
 def looks_like_title(text: str) -> bool:
-    words = text.rstrip(",.!?").split()
+    # more than _TITLE_LIMIT words are too many, however many more: split no further
+    words = text.rstrip(",.!?").split(maxsplit=_TITLE_LIMIT)
     if not words or len(words) > _TITLE_LIMIT:
         return False
     signif = 0  # words of four letters or more: all capitalised, and at least about half

@@ -131,8 +131,9 @@ _SPACING_RE = re.compile(r"(\()\s|\s(\))|\s([,.;:])")
 _SPACED_MARKS = frozenset("(),.;:")
 
 
-def word_list(toks: list[Tok], a: int, b: int) -> list[str]:
-    return list(map(_TEXT, toks[a:b]))
+def word_list(toks: list[Tok], a: int, b: int) -> tuple[str, ...]:
+    """The tokens' texts, as a tuple: read_np keys its cache on one, so it need not copy."""
+    return tuple(map(_TEXT, toks[a:b]))
 
 
 _TEXT = itemgetter(0)  # Tok.text, in C (no comprehension frame)
@@ -217,7 +218,7 @@ def _comma_chunks(toks: list[Tok], j: int, lo: int) -> list[tuple[int, int]]:
     return chunks
 
 
-def _named_as(words: list[str]) -> str:
+def _named_as(words: tuple[str, ...]) -> str:
     """"... who gave his name only as Abu Hassan" -> "Abu Hassan"."""
     for i in range(len(words) - 1, 0, -1):
         if words[i - 1].lower() == "as" and is_name_word(words[i]):

@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import re
-from operator import methodcaller
-
 from briefing.analysis_words import SPEECH_VERBS
 from briefing.names import Tok
 
-# only a sentence mark (S) or a quotation (Q) can end a sentence
-_ENDERS_RE = re.compile("[SQ]")
-_START = methodcaller("start")
 MAX_SENTENCE = 300
 
 
@@ -20,7 +14,7 @@ def sentences(toks: list[Tok], sig: str, starts: dict[int, int], ends: dict[int,
     a sentence (`ends`, by its offset in `starts`), unless a speech verb follows it."""
     out, start, n = [], 0, len(toks)
     # visit just the tokens that can end a sentence: quotations only when one ends a sentence
-    for i in _positions(sig, ends):
+    for i in _positions(sig, starts, ends):
         if sig[i] == "Q" and not (ends.get(starts[i], False) and not _cue_follows(toks, i + 1)):
             continue
         k = i + 1
@@ -41,15 +35,17 @@ def sentences(toks: list[Tok], sig: str, starts: dict[int, int], ends: dict[int,
     return [(a, min(a + MAX_SENTENCE, b)) for a, b in out for a in range(a, b, MAX_SENTENCE)]
 
 
-def _positions(sig: str, ends: dict[int, bool]) -> list[int]:
+def _positions(sig: str, starts: dict[int, int], ends: dict[int, bool]) -> list[int]:
     """Indices of the sentence marks, and of the quotations if any quotation ends a sentence."""
-    if ends:
-        return list(map(_START, _ENDERS_RE.finditer(sig)))
     out = []
     i = sig.find("S")
     while i >= 0:
         out.append(i)
         i = sig.find("S", i + 1)
+    if ends:
+        # the quotations are the keys of `starts`: no scan for them
+        out += starts
+        out.sort()
     return out
 
 

@@ -44,11 +44,13 @@ _INTRO_RE = re.compile(
 )
 # a name: name words and particles, as _person_mention reads it
 _RUN_RE = re.compile("[NTCROa]*")
+# (offset, what, end of the name run, after a role noun): see intro_steps
+IntroStep = tuple[int, str, int, bool]
 
 
-def register_intros(toks: list[Tok], sig: str, sent: str, lo: int, hi: int, state: State) -> Entity | None:
-    """Register the sentence [lo, hi)'s introductions (`sent` is sig[lo:hi]); the person
-    acting at its start, if any."""
+def register_intros(toks: list[Tok], steps: tuple[IntroStep, ...], lo: int, hi: int, state: State) -> Entity | None:
+    """Register the sentence [lo, hi)'s introductions (`steps`: intro_steps() of its
+    signature); the person acting at its start, if any."""
     actor = None
     if toks[lo].low in ("a", "an"):
         end = np_forward(toks, lo, min(hi, lo + 8))
@@ -57,24 +59,44 @@ def register_intros(toks: list[Tok], sig: str, sent: str, lo: int, hi: int, stat
         mention = read_np(word_list(toks, lo, end)) if end > lo + 1 else None
         if mention is not None and mention.kind == "unnamed" and mention.description:
             state.registry.unnamed(mention.name, mention.description)
-    for m in _INTRO_RE.finditer(sent):
-        i = lo + m.start()
-        cls = sig[i]
-        if cls == "(":
+    for at, what, run_end, after_role in steps:
+        i = lo + at
+        if what == "(":
             _acronym_intro(toks, i, lo, hi, state)
-        elif cls == ",":
+        elif what == ",":
             _appositive_intro(toks, i, lo, hi, state)
         else:
-            if cls in "tT" and i + 1 < hi and sig[i + 1] in "rR":  # a role noun's class
+            if what != "n":  # "the" before a role noun
                 ent = state.registry.by_role(toks[i + 1].low)
                 if ent is not None:
                     state.registry.touch(ent)
-            # a name's first word, not one inside a name
-            if cls != "t" and (i == lo or sig[i - 1] not in "NTCRO"):
-                ent = _person_mention(toks, sig, i, lo, hi, state)
-                if ent is not None and i <= lo + 1:
+            if what != "r":  # a name's first word
+                ent = _person_mention(toks, i, lo + run_end, lo, hi, after_role, state)
+                if ent is not None and at <= 1:
                     actor = ent
     return actor
+
+
+def intro_steps(sent: str) -> tuple[IntroStep, ...]:
+    """What register_intros does in a sentence, as far as its signature `sent` alone decides:
+    (offset, what, end of the name run, after a role noun) per step, what being "(" an
+    acronym, "," an appositive, "r" the role noun after "the", "n" a name, "rn" both."""
+    steps = []
+    n = len(sent)
+    for m in _INTRO_RE.finditer(sent):
+        at = m.start()
+        cls = sent[at]
+        if cls in "(,":
+            steps.append((at, cls, 0, False))
+            continue
+        role_noun = cls in "tT" and at + 1 < n and sent[at + 1] in "rR"  # a role noun's class
+        # a name's first word, not one inside a name; a run of more than five words is no name
+        run_end = _RUN_RE.match(sent, at).end()
+        name = cls != "t" and (at == 0 or sent[at - 1] not in "NTCRO") and run_end - at <= 5
+        if role_noun or name:
+            what = ("r" if role_noun else "") + ("n" if name else "")
+            steps.append((at, what, run_end, at > 0 and sent[at - 1] in "rR"))
+    return tuple(steps)
 
 
 def _acronym_intro(toks: list[Tok], i: int, lo: int, hi: int, state: State) -> None:
@@ -98,19 +120,16 @@ def _appositive_intro(toks: list[Tok], i: int, lo: int, hi: int, state: State) -
             state.registry.person(mention.name, mention.description + [strip_article(appos)])
 
 
-def _person_mention(toks: list[Tok], sig: str, i: int, lo: int, hi: int, state: State) -> Entity | None:
+def _person_mention(toks: list[Tok], i: int, k: int, lo: int, hi: int, role: bool, state: State) -> Entity | None:
     """A named person acting in the text ("Doreen Smith, now 79, was ...", "the music writer
-    Ines Carrick's history", "Carrick, who ..."), so that a later "she" finds them."""
-    k = _RUN_RE.match(sig, i, hi).end()  # the name's first word is in the run
-    if k - i > 5:
-        return None
+    Ines Carrick's history", "Carrick, who ..."), so that a later "she" finds them. The name
+    runs over [i, k) (see intro_steps); `role`: a role noun comes right before it."""
     first = i
     if i == lo and toks[i].text.lower() in SENTENCE_OPENERS:
         first += 1
         if first == k:
             return None
     reg = state.registry
-    role = i > lo and sig[i - 1] in "rR"  # after a role noun (its class)
     after = toks[k] if k < hi else None
     if k - first == 1:
         # one word: the look-up has no side effects, so skip it when its answer would not be

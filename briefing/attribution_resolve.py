@@ -74,7 +74,7 @@ def _org_named(name: str, reg: Registry) -> Entity | None:
 
 
 def _org_from_words(m: Mention, reg: Registry) -> Entity:
-    words = fold(m.name).split()
+    words = reg.words(m.name)  # fold(m.name).split(), kept for the article
     if words and words[0] in ("the", "a", "an") and len(words) <= 3 and not is_name_word(m.name.split()[-1]):
         ent = reg.by_org_word(words[-1])
         if ent is not None:

@@ -41,7 +41,8 @@ def run_each(
     _TASKS[:] = tasks
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            chunk = max(1, min(64, len(tasks) // (jobs * 8)))
+            # Small chunks: the slowest pages come first, and one chunk must not hold them all.
+            chunk = max(1, min(16, len(tasks) // (jobs * 8)))
             done = 0
             # A window at a time: the pool would otherwise run ahead of a slow consumer (one
             # writing pages to disk) and queue every result in memory.

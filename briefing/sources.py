@@ -25,7 +25,7 @@ from briefing.names import (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     name: str
     kind: str  # "person" or "organization"
@@ -217,6 +217,8 @@ class Entity:
         if not parts:
             return
         for part in parts:
+            if part in self.description:
+                continue  # its words are all known (the usual repeat), as the test below finds
             words = set(fold(part).split()).difference(_DESCRIPTION_FILLERS)
             known = set(fold(" ".join(self.description)).split())
             if not words or words <= known:
@@ -286,15 +288,19 @@ class Registry:
             return ent
         # Move it to the end. remove() would drop the first entity == ent, comparing in
         # Python; an equal entity has the same name, so the names are searched in C first,
-        # and remove() runs only if the first of that name is another entity.
-        try:
-            first = list(map(_NAME, entities)).index(ent.name)
+        # and remove() runs only if the first of that name is another entity. A new entity's
+        # name is usually no other's: a test, not a ValueError raised and caught.
+        names = list(map(_NAME, entities))
+        name = ent.name
+        if name in names:
+            first = names.index(name)
             if entities[first] is ent:
                 del entities[first]
             else:
-                entities.remove(ent)
-        except ValueError:
-            pass  # a new entity (no equal one to drop)
+                try:
+                    entities.remove(ent)
+                except ValueError:
+                    pass  # no equal entity to drop
         entities.append(ent)
         if len(entities) > self.LIMIT:
             del entities[0]
