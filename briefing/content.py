@@ -202,7 +202,9 @@ def render_content(article: Article, *, slug: str, seed_name: str, seed_sha256: 
 
 # Characters that would turn pasted words into Markdown syntax.  Raw HTML, entities and
 # autolinks are switched off in the renderer, so `<` and `&` need no escaping here.
-_INLINE_SPECIAL = re.compile(r"([\\`*])|(?<!\w)_|_(?!\w)|\](?=[(\[])")
+# An underscore stays bare only between two letters or digits (snake_case): one beside
+# another underscore could still open emphasis once its neighbour is escaped ("__0__").
+_INLINE_SPECIAL = re.compile(r"([\\`*])|(?<![^\W_])_|_(?![^\W_])|\](?=[(\[])")
 _LINE_START = re.compile(r"^(?:(#{1,6}|>|[-+*](?=\s)|-+$)|(\d{1,9})([.)])(?=\s|$)|(\[)(?=[^\]]*\]:))")
 
 

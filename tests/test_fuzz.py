@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from briefing.analysis import analyse
@@ -226,6 +226,7 @@ def test_yaml_is_loaded_safely_or_refused_with_a_line(text):
 
 @fuzz("escape")
 @given(any_text)
+@example("__0__")  # found by this test: an underscore beside an escaped one opened emphasis
 def test_escaped_text_renders_as_the_same_words_and_never_as_markup(text):
     # As the seed parser hands it over: one line, no control characters.
     text = "".join(c for c in text if c >= " " and not "\x7f" <= c <= "\x9f")
