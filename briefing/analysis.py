@@ -28,11 +28,13 @@ from briefing.attribution_resolve import Speaker, resolve_cues
 from briefing.attribution_state import State, cite
 from briefing.names import Tok
 from briefing.quotes import RawQuote, find_quotes, is_partial, mask, quote_text
+from briefing.records import pickled_by_fields
 from briefing.sources import Source, build_sources
 
 __all__ = ["Analysis", "Quote", "Source", "analyse"]
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Quote:
     text: str
@@ -44,6 +46,7 @@ class Quote:
     partial: bool
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Analysis:
     quotes: tuple[Quote, ...]

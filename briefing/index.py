@@ -11,9 +11,11 @@ from dataclasses import dataclass, field, replace
 from .analysis import Analysis
 from .content import Briefing
 from .markup import RenderedBody
+from .records import pickled_by_fields
 from .slugs import slugify
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class QuoteEntry:
     id: str           # site-wide: "<slug>-q<n>"

@@ -20,6 +20,7 @@ from markdown.preprocessors import NormalizeWhitespace
 from markdown.treeprocessors import InlineProcessor, Treeprocessor, UnescapeTreeprocessor
 from markdown.util import ETX, STX, AtomicString
 
+from .records import pickled_by_fields
 from .slugs import slugify
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -30,6 +31,7 @@ _ENTITY_AMP = re.compile(r"&(?=(?:#[0-9]+|#x[0-9a-f]+|[0-9a-z]+);)", re.I)
 _SAFE_URL = re.compile(r"^(?:https?:|mailto:|#|/|\.{0,2}/|[^:/?#]*(?:[/?#]|$))", re.I)
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Paragraph:
     id: str
@@ -38,6 +40,7 @@ class Paragraph:
     section_id: str | None
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Heading:
     id: str
@@ -54,6 +57,7 @@ class QuoteMark:
     speaker: str
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class RenderedBody:
     # Compressed UTF-8: a build keeps every briefing's body until its page is written, and

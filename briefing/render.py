@@ -24,6 +24,7 @@ from markupsafe import Markup
 from .cache import fingerprint, fingerprint_each
 from .config import Config
 from .index import AnalysedBriefing, SiteIndex
+from .layout_reads import names_any
 from .parallel import run_each
 
 STATIC_DIR = "static"
@@ -100,10 +101,28 @@ def long_date(value: date | None) -> str:
 
 
 class Renderer:
-    def __init__(self, config: Config, environment: jinja2.Environment, assets: dict[str, Asset]):
+    def __init__(self, config: Config, environment: jinja2.Environment, assets: dict[str, Asset], version: str = "",
+                 facts: dict[tuple[str, str, frozenset[str]], bool] | None = None):
         self.config = config
         self.environment = environment
         self.assets = assets
+        self.version = version  # of the layouts and config: keys what is learnt of the layouts
+        # What was learnt of the layouts, kept by the build cache: parsing them again would
+        # cost a one-edit build 25 ms.
+        self.facts = facts if facts is not None else {}
+
+    def reads(self, templates: tuple[str, ...], names: frozenset[str]) -> bool:
+        """Whether any of ``templates`` (or a layout they use) may read one of ``names``."""
+        for template in templates:
+            fact = (self.version, template, names)
+            if fact not in self.facts:
+                self.facts[fact] = names_any(self.environment, template, names, self.version)
+            if self.facts[fact]:
+                return True
+        return False
+
+    def reads_bodies(self, template: str) -> bool:
+        return self.reads((template,), BODY_ATTRIBUTES)
 
     def page(self, template: str, path: str, **context: Any) -> tuple[str, bytes]:
         """Render one page to ``path`` (e.g. "slug/index.html")."""
@@ -163,7 +182,7 @@ class PageFiles(dict[str, "bytes | None"]):
 @dataclass(frozen=True)
 class Page:
     path: str
-    fingerprint: str | None  # of everything the page shows beyond the layouts; None: always made
+    fingerprint: str  # of everything the page shows beyond the layouts
     make: Callable[[], Data]
 
     def data(self) -> bytes:
@@ -206,7 +225,7 @@ def render_pages(
     todo = []
     for page in plan_pages(config, renderer, analysed, index):
         # Fingerprinting what a page shows is far cheaper than rendering it again.
-        if page.fingerprint is not None and unchanged(page.path, page.fingerprint):
+        if unchanged(page.path, page.fingerprint):
             store.keep(page.path)
         else:
             todo.append(page)
@@ -228,31 +247,34 @@ def plan_pages(config: Config, renderer: Renderer, analysed: list[AnalysedBriefi
     listed = sorted(analysed, key=lambda a: (a.briefing.date or date.min, a.briefing.slug), reverse=True)
     pages: list[Page] = []
 
-    def page(template: str, path: str, print_: str | None, **context: Any) -> None:
+    def page(template: str, path: str, print_: str, **context: Any) -> None:
         pages.append(Page(path, print_, partial(renderer.page_bytes, template, path, **context)))
 
-    # A briefing's key is the digest of its file, so it stands for everything a listing shows
-    # of it (title, dek, date, its quotations' text): fingerprints hash keys, not texts.
-    keys = {a.briefing.slug: a.key for a in analysed}
-    listing = _digest_lines(f"{a.briefing.slug} {a.key} {len(a.quotes)}" for a in listed)
-    speaker_prints = {s.name: speaker_fingerprint(s, keys) for s in index.speakers}
-    quotes_print = fingerprint(list(speaker_prints.values()))
+    # Each page's fingerprint covers all it is given and can show, so an edit re-renders only
+    # the pages whose data it changed: most edits change one briefing's text, and then no
+    # listing. A quotation's line holds every field a page or quotes.json can show of it.
+    lines = {q.id: _quote_line(q) for q in index.quotes}
+    every_quote = _digest_lines(lines[q.id] for q in index.quotes)
     sources_print = fingerprint_each(
-        (s.id, s.name, s.kind, s.description, s.acronym, len(s.quotes),
-         _digest_lines(f"{slug} {keys.get(slug, '')}" for slug, _ in s.articles)) for s in index.sources)
-    every_quote = _digest_lines(f"{q.id} {q.speaker} {keys.get(q.article, '')}" for q in index.quotes)
+        (s.id, s.name, s.kind, s.description, s.acronym, s.articles, [q.id for q in s.quotes]) for s in index.sources)
+    index_print = fingerprint(sources_print, every_quote)  # for a page given the whole index
+    home_reads, feed_reads = renderer.reads_bodies("index.html"), renderer.reads_bodies("feed.xml")
+    listing = _digest_lines(_listing_line(item, lines, home_reads) for item in listed)
+    feed = listing if feed_reads == home_reads else _digest_lines(_listing_line(item, lines, feed_reads) for item in listed)
+    site_map = _sitemap(listed, index)
+    speaker_index = renderer.reads(("speaker.html",), frozenset({"index"}))
     pages.append(Page("quotes.json", every_quote,
                       lambda: _json_list("quotes", (quote_record(config, q) for q in index.quotes))))
-    pages.append(Page("sources.json", fingerprint(sources_print, every_quote),
+    pages.append(Page("sources.json", index_print,
                       lambda: _json_list("sources", (source_record(s) for s in index.sources))))
     page("index.html", "index.html", listing, briefings=listed)
-    page("quotes.html", "quotes/index.html", quotes_print, index=index)
-    page("sources.html", "sources/index.html", sources_print, index=index)
-    page("feed.xml", "feed.xml", listing, briefings=listed, updated=_latest(listed))
-    page("sitemap.xml", "sitemap.xml", fingerprint(listing, quotes_print),
-         pages=_sitemap(listed, index), updated=_latest(listed))
+    page("quotes.html", "quotes/index.html", index_print, index=index)
+    page("sources.html", "sources/index.html", index_print, index=index)
+    page("feed.xml", "feed.xml", feed, briefings=listed, updated=_latest(listed))
+    page("sitemap.xml", "sitemap.xml", fingerprint(site_map), pages=site_map, updated=_latest(listed))
     for source in sorted(index.speakers, key=lambda s: len(s.quotes), reverse=True):
-        page("speaker.html", f"{source.path}index.html", speaker_prints[source.name], source=source, index=index)
+        print_ = index_print if speaker_index else speaker_fingerprint(source, lines)
+        page("speaker.html", f"{source.path}index.html", print_, source=source, index=index)
     for item in listed:
         sources = [index.by_name[s.name] for s in item.analysis.sources if s.name in index.by_name]
         path = f"{item.briefing.slug}/index.html"
@@ -261,8 +283,9 @@ def plan_pages(config: Config, renderer: Renderer, analysed: list[AnalysedBriefi
     page("search.html", "search/index.html", "")
     page("404.html", "404.html", "")
     robots = f"User-agent: *\nAllow: /\nSitemap: {absolute(config, 'sitemap.xml')}\n".encode()
-    pages.append(Page("robots.txt", None, lambda: robots))
-    pages += [Page(asset.path, None, asset.source.read_bytes) for asset in renderer.assets.values()]
+    pages.append(Page("robots.txt", fingerprint(robots), lambda: robots))
+    # An asset's name holds the digest of its content.
+    pages += [Page(asset.path, asset.path, asset.source.read_bytes) for asset in renderer.assets.values()]
     return pages
 
 
@@ -280,10 +303,31 @@ def briefing_fingerprint(item: AnalysedBriefing, sources: list[Any], index: Site
     return fingerprint(item.key, cited, speakers, [q.speaker for q in item.quotes])
 
 
-def speaker_fingerprint(source: Any, keys: dict[str, str]) -> str:
-    """A speaker page: who they are and which quotations, each standing for its briefing's key."""
-    quotes = _digest_lines(f"{q.id} {keys.get(q.article, '')}" for q in source.quotes)
-    return fingerprint(source.name, source.id, source.kind, source.description, len(source.articles), quotes)
+def speaker_fingerprint(source: Any, lines: dict[str, str]) -> str:
+    """A speaker page: who they are, where they are cited and their quotations."""
+    quotes = _digest_lines(lines[q.id] for q in source.quotes)
+    return fingerprint(source.name, source.id, source.kind, source.description, source.acronym, source.articles, quotes)
+
+
+def _quote_line(quote: Any) -> str:
+    return "\x1f".join((quote.id, quote.anchor, quote.text, quote.speaker, quote.article, quote.title,
+                         quote.paragraph, repr(quote.section), repr(quote.partial)))
+
+
+# What leads from a listed briefing to its body: a listing layout that names none of these
+# shows only the front matter and the quotations.
+BODY_ATTRIBUTES = frozenset({"body", "analysis", "key", "front_matter"})
+
+
+def _listing_line(item: AnalysedBriefing, lines: dict[str, str], reads_bodies: bool) -> str:
+    """What a listing layout can show of one briefing: all of it (its file's digest) when the
+    layout reads bodies; else its front matter and its quotations."""
+    briefing = item.briefing
+    if reads_bodies:
+        return f"{briefing.slug} {item.key} {len(item.quotes)}"
+    quotes = _digest_lines(lines[q.id] for q in item.quotes)
+    return "\x1f".join((briefing.slug, str(briefing.path), briefing.title, str(briefing.body_line),
+                         repr(briefing.meta), quotes))
 
 
 def _digest_lines(lines: Iterable[str]) -> str:

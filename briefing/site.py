@@ -241,7 +241,9 @@ def _build(
     search_index = cache.search if cache is not None else None
     if search_index is None or search_index.language != config.language:
         search_index = SearchIndex(config.language)
-    renderer = Renderer(config, environment, assets)
+    if cache is not None:  # only those of the current layouts
+        cache.layout_facts = {k: v for k, v in cache.layout_facts.items() if k[0] == version}
+    renderer = Renderer(config, environment, assets, version, cache.layout_facts if cache is not None else None)
 
     def search_files() -> dict[str, bytes | None]:
         return search_index.update(documents, published=lambda path: (config.output / path).is_file())

@@ -23,8 +23,10 @@ from briefing.names import (
     split_title,
     strip_possessive,
 )
+from briefing.records import pickled_by_fields
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Source:
     name: str

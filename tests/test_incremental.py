@@ -181,3 +181,66 @@ def test_an_edit_updates_the_previous_site_in_place_of_a_new_tree(project, run):
     assert run("build", "-q").code == 0
     assert not (project.output / "generated-5").exists()
     assert tree_digest(project.output) == clean_build(project, run)
+
+
+def _inodes(folder) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
+
+
+def _rewritten(project, edit) -> set[str]:
+    """The published files a build after ``edit()`` wrote anew (the others are the very same
+    files, hard-linked from the site before)."""
+    assert run_quiet(project) == 0
+    assert run_quiet(project) == 0  # a second build, so that the spare tree is in place
+    before = _inodes(project.output)
+    edit()
+    assert run_quiet(project) == 0
+    after = _inodes(project.output)
+    return {path for path, inode in after.items() if before.get(path) != inode and not path.startswith("search/")}
+
+
+def run_quiet(project) -> int:
+    from briefing.cli import main
+
+    return main(["build", "-q", "-j", "1"])
+
+
+def test_an_edit_to_a_body_rewrites_that_page_and_no_listing(project, run):
+    make_site(project, count=30)
+    path = project.content / "generated-4.md"
+
+    def edit() -> None:
+        path.write_text(path.read_text(encoding="utf-8").replace("rose again", "rose once more", 1), encoding="utf-8")
+
+    assert _rewritten(project, edit) == {"generated-4/index.html", ".briefing-files", ".briefing-output"}
+    assert "rose once more" in project.page("generated-4/index.html")
+    assert tree_digest(project.output) == clean_build(project, run)
+
+
+def test_an_edit_to_a_quotation_or_a_title_rewrites_the_pages_that_show_it(project, run):
+    make_site(project, count=30)
+    path = project.content / "generated-4.md"
+
+    def edit() -> None:
+        text = path.read_text(encoding="utf-8").replace("Generated briefing 4", "Renamed briefing 4")
+        path.write_text(text.replace("will hold,”", "will surely hold,”", 1), encoding="utf-8")
+
+    rewritten = _rewritten(project, edit)
+    assert {"generated-4/index.html", "index.html", "feed.xml", "quotes.json", "quotes/index.html"} <= rewritten
+    assert any(p.startswith("speakers/") for p in rewritten)
+    assert "Renamed briefing 4" in project.page("index.html")
+    assert tree_digest(project.output) == clean_build(project, run)
+
+
+def test_a_listing_layout_that_shows_bodies_is_rewritten_on_a_body_edit(project, run):
+    make_site(project, count=30)
+    layout = project.root / "layouts" / "index.html"
+    layout.write_text(layout.read_text(encoding="utf-8").replace(
+        "<h2><a", "<p class=\"size\">{{ item.body.html | length }}</p><h2><a"), encoding="utf-8")
+    path = project.content / "generated-4.md"
+
+    def edit() -> None:
+        path.write_text(path.read_text(encoding="utf-8").replace("rose again", "rose once more", 1), encoding="utf-8")
+
+    assert {"generated-4/index.html", "index.html"} <= _rewritten(project, edit)
+    assert tree_digest(project.output) == clean_build(project, run)

@@ -1,0 +1,35 @@
+"""What a layout can read of its data, found statically (briefing.layout_reads)."""
+
+from __future__ import annotations
+
+import jinja2
+import pytest
+
+from briefing.layout_reads import names_any
+
+BODY = frozenset({"body", "analysis", "key", "front_matter"})
+
+LAYOUTS = {
+    "titles": "{% for item in briefings %}{{ item.briefing.title }}{{ item.briefing.get('dek') }}{% endfor %}",
+    "slice": "{% for item in briefings[:50] | selectattr('quotes') %}{{ item.quotes | length }}{% endfor %}",
+    "body": "{% for item in briefings %}{{ item.body.html | truncate(200) }}{% endfor %}",
+    "item": "{% for item in briefings %}{{ item['analysis'].sources }}{% endfor %}",
+    "dynamic item": "{% for item in briefings %}{{ item[field] }}{% endfor %}",
+    "dynamic attr": "{% for item in briefings %}{{ item | attr(field) }}{% endfor %}",
+    "mapped": "{{ briefings | map(attribute='key') | join }}",
+    "sorted": "{{ briefings | sort(attribute=field) | length }}",
+    "child": "{% extends 'body' %}",
+    "imports": "{% import 'body' as helpers %}{{ briefings | length }}",
+    "chosen": "{% include layout_name %}",
+    "html body tag": "<html><body>{{ briefings | length }}</body></html>",
+}
+
+
+@pytest.mark.parametrize(("layout", "reads"), [
+    ("titles", False), ("slice", False), ("html body tag", False),
+    ("body", True), ("item", True), ("dynamic item", True), ("dynamic attr", True), ("mapped", True),
+    ("sorted", True), ("child", True), ("imports", True), ("chosen", True),
+])
+def test_a_layout_reads_bodies_only_when_it_names_a_way_to_them(layout, reads):
+    environment = jinja2.Environment(loader=jinja2.DictLoader(LAYOUTS))
+    assert names_any(environment, layout, BODY, "test") is reads
