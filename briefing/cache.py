@@ -89,10 +89,10 @@ class BuildCache:
         self.decoded.update(found)
         return found
 
-    def store_analysis(self, key: str, value: Any) -> None:
+    def store_analysis(self, key: str, value: Any, pickled: bytes | None = None) -> None:
         self.decoded[key] = value
         if self.store is not None:
-            self.store.put(key, value)
+            self.store.put(key, value, pickled)
 
     def keep_analyses(self, keys: set[str]) -> None:
         """Forget analyses of files that no longer exist or have changed since."""

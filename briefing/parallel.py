@@ -14,17 +14,21 @@ THRESHOLD = 24  # below this many tasks, starting processes costs more than it s
 WINDOW = 1024  # tasks in flight at most; results of a window are held until consumed
 
 _TASKS: list[Callable[[], Any]] = []
+_IN_WORKER = False
+
+
+def in_worker() -> bool:
+    """Whether this process is one of run_each's workers (whose results are pickled)."""
+    return _IN_WORKER
+
+
+def _mark_worker() -> None:
+    global _IN_WORKER
+    _IN_WORKER = True
 
 
 def _run(position: int) -> Any:
     return _TASKS[position]()
-
-
-def run_all(
-    tasks: Sequence[Callable[[], Any]], jobs: int, progress: Callable[[int, int], None] | None = None
-) -> list[Any]:
-    """Every task's result, in order; the same whatever ``jobs`` is."""
-    return list(run_each(tasks, jobs, progress))
 
 
 def run_each(
@@ -40,7 +44,7 @@ def run_each(
         return
     _TASKS[:] = tasks
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        with multiprocessing.get_context("fork").Pool(jobs, initializer=_mark_worker) as pool:
             # Small chunks: the slowest pages come first, and one chunk must not hold them all.
             chunk = max(1, min(16, len(tasks) // (jobs * 8)))
             done = 0

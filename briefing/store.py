@@ -42,12 +42,13 @@ class AnalysisStore:
         except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
             self._db = _reset(self.path, self.version)  # whatever was read is right; the rest is analysed again
 
-    def put(self, key: str, value: Any) -> None:
+    def put(self, key: str, value: Any, pickled: bytes | None = None) -> None:
+        """Store ``value``, given as ``pickled`` too when it already is."""
         if self._db is None:
             return
         try:
             self._db.execute("INSERT OR REPLACE INTO analyses VALUES (?, ?)",
-                             (key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
+                             (key, pickled or pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
         except sqlite3.Error:
             self._db = None  # a full disk or a read-only cache: the build goes on without it
 
