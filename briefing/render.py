@@ -110,6 +110,9 @@ class Renderer:
         # What was learnt of the layouts, kept by the build cache: parsing them again would
         # cost a one-edit build 25 ms.
         self.facts = facts if facts is not None else {}
+        # Each layout looked up once per build: the environment would otherwise check the
+        # file's modification time for every page (it must, for `serve`, between builds).
+        self._templates: dict[str, jinja2.Template] = {}
 
     def reads(self, templates: tuple[str, ...], names: frozenset[str]) -> bool:
         """Whether any of ``templates`` (or a layout they use) may read one of ``names``."""
@@ -137,7 +140,9 @@ class Renderer:
         def asset(name: str) -> str:
             return url(self.assets[name].path)
 
-        html = self.environment.get_template(template).render(
+        if template not in self._templates:
+            self._templates[template] = self.environment.get_template(template)
+        html = self._templates[template].render(
             site=self.config, url=url, asset=asset, page_path=path,
             canonical=absolute(self.config, path.removesuffix("index.html")), **context)
         return path, html.encode("utf-8")
