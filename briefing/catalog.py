@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .cache import BuildCache
-from .content import Briefing, is_content_file, read_briefing
+from .content import Briefing, is_content_file, read_briefing, split_front_matter
 from .ingest import sha256
 from .problems import BuildError, Problem, display_path, problem
 
@@ -75,10 +75,13 @@ def read_file(path: Path, catalog: Catalog) -> Briefing | None:
         catalog.problems.append(problem(
             path, line, "this line is not UTF-8: re-save the file as UTF-8 in your editor"))
         return None
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    briefing, problems = read_briefing(text, path)
+    briefing, problems = read_briefing(_newlines(text), path)
     catalog.problems.extend(problems)
     return briefing
+
+
+def _newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def check_unique_slugs(briefings: list[Briefing], problems: list[Problem]) -> None:
@@ -105,9 +108,20 @@ def with_body(briefing: Briefing, digest: str | None = None) -> Briefing:
     read would otherwise be analysed under the old file's name in the cache."""
     if not briefing.body_dropped:
         return briefing
-    catalog = Catalog([], {}, [])
-    fresh = read_file(briefing.path, catalog)
-    if fresh is None or (digest is not None and catalog.hashes.get(briefing.path) != digest):
-        raise BuildError([problem(briefing.path, 1, "this file changed while the site was being built: "
-                                                    "build again")])
-    return fresh
+    changed = BuildError([problem(briefing.path, 1, "this file changed while the site was being built: build again")])
+    if digest is None:
+        catalog = Catalog([], {}, [])
+        fresh = read_file(briefing.path, catalog)
+        if fresh is None:
+            raise changed
+        return fresh
+    try:
+        data = briefing.path.read_bytes()
+    except OSError:
+        raise changed from None
+    if sha256(data) != digest:
+        raise changed
+    # The very bytes the front matter was read from: only the body is needed again.
+    parts = split_front_matter(_newlines(data.decode("utf-8-sig")))
+    assert parts is not None  # it had front matter when it was read
+    return replace(briefing, body=parts[1], body_dropped=False)

@@ -244,3 +244,22 @@ def test_a_listing_layout_that_shows_bodies_is_rewritten_on_a_body_edit(project,
 
     assert {"generated-4/index.html", "index.html"} <= _rewritten(project, edit)
     assert tree_digest(project.output) == clean_build(project, run)
+
+
+def test_a_body_read_again_is_the_body_read_first_unless_the_file_changed(tmp_path):
+    import pytest
+
+    from briefing.catalog import drop_body, read_catalog, with_body
+    from briefing.problems import BuildError
+
+    path = tmp_path / "a.md"
+    path.write_bytes("---\r\ntitle: A\r\ndek: “Quoted” dek\r\n---\r\n\r\nFirst line.\r\n\r\n## Why now?\r\n\r\nMore.\r\n".encode())
+    catalog = read_catalog(tmp_path, None)
+    briefing = catalog.briefings[0]
+    body = briefing.body
+    drop_body(briefing)
+    again = with_body(briefing, catalog.hashes[path])
+    assert again.body == body and again.meta == briefing.meta and not again.body_dropped
+    path.write_text(path.read_text(encoding="utf-8") + "Saved again.\n", encoding="utf-8")
+    with pytest.raises(BuildError, match="changed while the site was being built"):
+        with_body(briefing, catalog.hashes[path])
