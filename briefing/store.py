@@ -9,7 +9,6 @@ wrong, only unused: a build that fails or is killed half-way leaves nothing to r
 
 from __future__ import annotations
 
-import contextlib
 import pickle
 import sqlite3
 from collections.abc import Iterator
@@ -39,8 +38,8 @@ class AnalysisStore:
             for key, blob in self._db.execute("SELECT key, blob FROM analyses"):
                 if key in keys:
                     yield key, pickle.loads(blob)  # noqa: S301 - our own rows
-        except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            self._db = _reset(self.path, self.version)  # whatever was read is right; the rest is analysed again
+        except Exception:  # noqa: BLE001 - a damaged row or file: whatever was read is right, the rest is analysed again
+            self._db = _reset(self.path, self.version)
 
     def put(self, key: str, value: Any, pickled: bytes | None = None) -> None:
         """Store ``value``, given as ``pickled`` too when it already is."""
@@ -68,12 +67,6 @@ class AnalysisStore:
         try:
             self._db.commit()
         except sqlite3.Error:
-            self._db = None
-
-    def close(self) -> None:
-        if self._db is not None:
-            with contextlib.suppress(sqlite3.Error):
-                self._db.close()
             self._db = None
 
 
