@@ -30,8 +30,8 @@ def _names_any(environment: jinja2.Environment, template: str, names: frozenset[
         return False
     seen.add(template)
     assert environment.loader is not None
-    source = environment.loader.get_source(environment, template)[0]
-    tree = environment.parse(source)
+    source, filename, _ = environment.loader.get_source(environment, template)
+    tree = environment.parse(source, template, filename)  # named: a syntax error names the layout
     for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Name, nodes.Const, nodes.Filter)):
         if _reads(node, names):
             return True

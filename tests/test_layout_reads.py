@@ -33,3 +33,22 @@ LAYOUTS = {
 def test_a_layout_reads_bodies_only_when_it_names_a_way_to_them(layout, reads):
     environment = jinja2.Environment(loader=jinja2.DictLoader(LAYOUTS))
     assert names_any(environment, layout, BODY, "test") is reads
+
+
+@pytest.mark.parametrize(("layout", "append", "line", "words"), [
+    ("index.html", "{% for x in %}", 27, "layout error"),
+    ("briefing.html", "{{ briefing.title ", 81, "layout error"),
+    ("index.html", '{% include "missing.html" %}', 1, "layout not found"),
+])
+def test_a_broken_layout_names_its_file_and_line_and_keeps_the_site(project, run, layout, append, line, words):
+    (project.content).mkdir(exist_ok=True)
+    (project.content / "one.md").write_text("---\ntitle: One\n---\n\n“Fine,” said Ana Lind.\n", encoding="utf-8")
+    assert run("build", "-q").code == 0
+    published = (project.output / "index.html").read_bytes()
+    path = project.root / "layouts" / layout
+    path.write_text(path.read_text(encoding="utf-8") + append + "\n", encoding="utf-8")
+    result = run("build")
+    assert result.code == 1
+    shown = "missing.html" if "missing" in append else layout
+    assert f"layouts/{shown}:{line}: {words}" in result.err, result.err
+    assert (project.output / "index.html").read_bytes() == published
