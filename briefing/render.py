@@ -205,10 +205,11 @@ def render_site(
     index: SiteIndex,
     unchanged: Unchanged = lambda path, print_: False,
     jobs: int = 1,
+    memo: FingerprintMemo | None = None,
 ) -> PageFiles:
     """Every page and data file of the site, in memory (see :func:`render_pages`)."""
     files = PageFiles()
-    render_pages(config, renderer, analysed, index, files, unchanged, jobs)
+    render_pages(config, renderer, analysed, index, files, unchanged, jobs, memo)
     return files
 
 
@@ -220,6 +221,7 @@ def render_pages(
     store: Store,
     unchanged: Unchanged = lambda path, print_: False,
     jobs: int = 1,
+    memo: FingerprintMemo | None = None,
 ) -> None:
     """Every page and data file of the site into ``store``, rendered across ``jobs``
     processes. A folder store is written by the processes that render the pages, each page
@@ -228,7 +230,7 @@ def render_pages(
     Pages whose fingerprint ``unchanged(path, fingerprint)`` accepts are kept: the
     published copy is still right."""
     todo = []
-    for page in plan_pages(config, renderer, analysed, index):
+    for page in plan_pages(config, renderer, analysed, index, memo):
         # Fingerprinting what a page shows is far cheaper than rendering it again.
         if unchanged(page.path, page.fingerprint):
             store.keep(page.path)
@@ -246,9 +248,28 @@ def _write_page(store: Store, page: Page) -> None:
     store.write(page.path, page.make())
 
 
-def plan_pages(config: Config, renderer: Renderer, analysed: list[AnalysedBriefing], index: SiteIndex) -> list[Page]:
+class FingerprintMemo:
+    """Fingerprint parts that depend on one briefing alone, by its key and the site-wide names
+    of its speakers: kept by the build cache, so that an edit fingerprints one briefing's
+    quotations again, not the whole site's."""
+
+    def __init__(self, previous: dict[Any, bytes] | None = None):
+        self.previous = previous or {}
+        self.current: dict[Any, bytes] = {}  # what this build used: all the next one needs
+
+    def get(self, key: Any, make: Callable[[], bytes]) -> bytes:
+        value = self.current.get(key)
+        if value is None:
+            value = self.previous.get(key)
+            self.current[key] = value = make() if value is None else value
+        return value
+
+
+def plan_pages(config: Config, renderer: Renderer, analysed: list[AnalysedBriefing], index: SiteIndex,
+               memo: FingerprintMemo | None = None) -> list[Page]:
     """Every page and data file of the site, with what it shows and how to make it; the
     pages that take longest first, so that no worker is left with one at the end."""
+    memo = memo or FingerprintMemo()
     listed = sorted(analysed, key=lambda a: (a.briefing.date or date.min, a.briefing.slug), reverse=True)
     pages: list[Page] = []
 
@@ -258,14 +279,25 @@ def plan_pages(config: Config, renderer: Renderer, analysed: list[AnalysedBriefi
     # Each page's fingerprint covers all it is given and can show, so an edit re-renders only
     # the pages whose data it changed: most edits change one briefing's text, and then no
     # listing.
-    quote_digests = {q.id: _quote_digest(q) for q in index.quotes}
-    every_quote = _digest_all(quote_digests.values())
+    speakers = {item.key: tuple(q.speaker for q in item.quotes) for item in analysed}
+    quote_digests: dict[str, bytes] = {}
+    for item in analysed:
+        digests = memo.get(("quotes", item.key, speakers[item.key]),
+                           lambda item=item: b"".join(map(_quote_digest, item.quotes)))
+        quote_digests.update((q.id, digests[16 * n:16 * n + 16]) for n, q in enumerate(item.quotes))
+    every_quote = _digest_all(quote_digests[q.id] for q in index.quotes)
     sources_print = fingerprint_each(
         (s.id, s.name, s.kind, s.description, s.acronym, s.articles, [q.id for q in s.quotes]) for s in index.sources)
     index_print = fingerprint(sources_print, every_quote)  # for a page given the whole index
     home_reads, feed_reads = renderer.reads_bodies("index.html"), renderer.reads_bodies("feed.xml")
-    listing = _digest_lines(_listing_line(item, quote_digests, home_reads) for item in listed)
-    feed = listing if feed_reads == home_reads else _digest_lines(_listing_line(item, quote_digests, feed_reads) for item in listed)
+
+    def listing_of(reads_bodies: bool) -> str:
+        return _digest_all(memo.get(("listing", item.key, speakers[item.key], reads_bodies),
+                                    lambda item=item: _listing_digest(item, quote_digests, reads_bodies))
+                           for item in listed)
+
+    listing = listing_of(home_reads)
+    feed = listing if feed_reads == home_reads else listing_of(feed_reads)
     site_map = _sitemap(listed, index)
     speaker_index = renderer.reads(("speaker.html",), frozenset({"index"}))
     pages.append(Page("quotes.json", every_quote,
@@ -331,18 +363,16 @@ def _digest_all(digests: Iterable[bytes]) -> str:
 BODY_ATTRIBUTES = frozenset({"body", "analysis", "key", "front_matter"})
 
 
-def _listing_line(item: AnalysedBriefing, quotes: dict[str, bytes], reads_bodies: bool) -> str:
+def _listing_digest(item: AnalysedBriefing, quotes: dict[str, bytes], reads_bodies: bool) -> bytes:
     """What a listing layout can show of one briefing: all of it (its file's digest) when the
     layout reads bodies; else its front matter and its quotations."""
     briefing = item.briefing
     if reads_bodies:
-        return f"{briefing.slug} {item.key} {len(item.quotes)}"
-    return "\x1f".join((briefing.slug, str(briefing.path), briefing.title, str(briefing.body_line),
-                         repr(briefing.meta), _digest_all(quotes[q.id] for q in item.quotes)))
-
-
-def _digest_lines(lines: Iterable[str]) -> str:
-    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+        line = f"{briefing.slug} {item.key} {len(item.quotes)}"
+    else:
+        line = "\x1f".join((briefing.slug, str(briefing.path), briefing.title, str(briefing.body_line),
+                             repr(briefing.meta), _digest_all(quotes[q.id] for q in item.quotes)))
+    return hashlib.blake2b(line.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def render_version(config: Config, layouts: Path, assets: dict[str, Asset]) -> str:

@@ -29,7 +29,15 @@ from .markup import BodyRenderer, Paragraph, QuoteMark, RenderedBody
 from .output import MARKER, Staging, guard_output, update_in_place
 from .parallel import in_worker, run_each
 from .problems import BuildError, Problem, problem
-from .render import Renderer, collect_assets, make_environment, render_pages, render_site, render_version
+from .render import (
+    FingerprintMemo,
+    Renderer,
+    collect_assets,
+    make_environment,
+    render_pages,
+    render_site,
+    render_version,
+)
 from .report import BuildReport
 from .search import SearchDocument, SearchIndex, document_terms
 from .stamp import input_stamp, save_stamp, unchanged_report
@@ -257,19 +265,20 @@ def _build(
     if cache is not None:  # only those of the current layouts
         cache.layout_facts = {k: v for k, v in cache.layout_facts.items() if k[0] == version}
     renderer = Renderer(config, environment, assets, version, cache.layout_facts if cache is not None else None)
+    memo = FingerprintMemo(cache.fingerprint_memo if cache is not None else None)
 
     def search_files() -> dict[str, bytes | None]:
         return search_index.update(documents, published=lambda path: (config.output / path).is_file())
 
     try:
         if preview:  # all in memory, then only the changed files rewritten in place
-            files = render_site(config, renderer, analysed, index, unchanged, jobs)
+            files = render_site(config, renderer, analysed, index, unchanged, jobs, memo)
             files.update(search_files())
             update_in_place(config.output, files)
             report.pages_written = sum(1 for data in files.values() if data is not None)
         else:  # each page into the staging folder as it is rendered
             with Staging(config.output) as staging:
-                render_pages(config, renderer, analysed, index, staging, unchanged, jobs)
+                render_pages(config, renderer, analysed, index, staging, unchanged, jobs, memo)
                 for path, data in search_files().items():
                     staging.put(path, data)
                 staging.publish()
@@ -280,6 +289,7 @@ def _build(
     report.quotes = len(index.quotes)
     report.sources = len(index.sources)
     if cache is not None:
+        cache.fingerprint_memo = memo.current
         cache.search = search_index
         cache.site = site_print
         cache.summary = (report.briefings, report.drafts_hidden, report.quotes, report.sources,
