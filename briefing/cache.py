@@ -74,7 +74,7 @@ class BuildCache:
     site: str | None = None  # fingerprint of every input of the last complete build
     summary: Any = None  # the last complete build's report, for a build that changes nothing
     layout_facts: dict[Any, bool] = field(default_factory=dict)  # what the layouts read (render.Renderer)
-    fingerprint_memo: dict[Any, bytes] = field(default_factory=dict)  # render.FingerprintMemo's
+    fingerprint_memo: dict[bytes, bytes] = field(default_factory=dict)  # render.FingerprintMemo's
     used: set[str] = field(default_factory=set)
     previous_pages: dict[str, str] = field(default_factory=dict)
     # Analyses by (path, digest, language) fingerprint: those of this process's builds

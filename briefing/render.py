@@ -253,14 +253,14 @@ class FingerprintMemo:
     of its speakers: kept by the build cache, so that an edit fingerprints one briefing's
     quotations again, not the whole site's."""
 
-    def __init__(self, previous: dict[Any, bytes] | None = None):
+    def __init__(self, previous: dict[bytes, bytes] | None = None):
         self.previous = previous or {}
-        self.current: dict[Any, bytes] = {}  # what this build used: all the next one needs
+        self.current: dict[bytes, bytes] = {}  # what this build used: all the next one needs
 
-    def get(self, key: Any, make: Callable[[], bytes]) -> bytes:
+    def get(self, key: bytes, make: Callable[[], bytes]) -> bytes:
         value = self.current.get(key)
         if value is None:
-            value = self.previous.get(key)
+            value = self.previous.pop(key, None)  # moved, not copied: one memo in memory at a time
             self.current[key] = value = make() if value is None else value
         return value
 
@@ -279,11 +279,12 @@ def plan_pages(config: Config, renderer: Renderer, analysed: list[AnalysedBriefi
     # Each page's fingerprint covers all it is given and can show, so an edit re-renders only
     # the pages whose data it changed: most edits change one briefing's text, and then no
     # listing.
-    speakers = {item.key: tuple(q.speaker for q in item.quotes) for item in analysed}
+    # A briefing's quotations and listing entry are fixed by its file (its key) and by the names
+    # the site gives its speakers; the memo's keys are a digest of both.
+    memo_keys = {item.key: _memo_key(item) for item in analysed}
     quote_digests: dict[str, bytes] = {}
     for item in analysed:
-        digests = memo.get(("quotes", item.key, speakers[item.key]),
-                           lambda item=item: b"".join(map(_quote_digest, item.quotes)))
+        digests = memo.get(b"q" + memo_keys[item.key], lambda item=item: b"".join(map(_quote_digest, item.quotes)))
         quote_digests.update((q.id, digests[16 * n:16 * n + 16]) for n, q in enumerate(item.quotes))
     every_quote = _digest_all(quote_digests[q.id] for q in index.quotes)
     sources_print = fingerprint_each(
@@ -292,7 +293,8 @@ def plan_pages(config: Config, renderer: Renderer, analysed: list[AnalysedBriefi
     home_reads, feed_reads = renderer.reads_bodies("index.html"), renderer.reads_bodies("feed.xml")
 
     def listing_of(reads_bodies: bool) -> str:
-        return _digest_all(memo.get(("listing", item.key, speakers[item.key], reads_bodies),
+        kind = b"b" if reads_bodies else b"l"
+        return _digest_all(memo.get(kind + memo_keys[item.key],
                                     lambda item=item: _listing_digest(item, quote_digests, reads_bodies))
                            for item in listed)
 
@@ -361,6 +363,11 @@ def _digest_all(digests: Iterable[bytes]) -> str:
 # What leads from a listed briefing to its body: a listing layout that names none of these
 # shows only the front matter and the quotations.
 BODY_ATTRIBUTES = frozenset({"body", "analysis", "key", "front_matter"})
+
+
+def _memo_key(item: AnalysedBriefing) -> bytes:
+    named = "\x1f".join([item.key, *(q.speaker for q in item.quotes)])
+    return hashlib.blake2b(named.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def _listing_digest(item: AnalysedBriefing, quotes: dict[str, bytes], reads_bodies: bool) -> bytes:
