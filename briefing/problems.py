@@ -41,3 +41,7 @@ class BuildError(Exception):
     def __init__(self, problems: list[Problem]):
         super().__init__("\n".join(str(p) for p in problems))
         self.problems = problems
+
+    def __reduce__(self) -> tuple[type, tuple[list[Problem]]]:
+        # Pickled with its problems (not its message), to come back whole from a worker process.
+        return type(self), (self.problems,)

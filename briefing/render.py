@@ -11,6 +11,7 @@ import functools
 import hashlib
 import json
 import os
+import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -26,6 +27,7 @@ from .config import Config
 from .index import AnalysedBriefing, SiteIndex
 from .layout_reads import names_any
 from .parallel import run_each
+from .problems import BuildError, Problem, problem
 
 STATIC_DIR = "static"
 
@@ -96,6 +98,18 @@ class _BestEffortBytecodeCache(jinja2.FileSystemBytecodeCache):
             pass
 
 
+def layout_problem(error: jinja2.TemplateError, layouts: Path) -> Problem:
+    """Point at the layout line, even for errors raised while rendering."""
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        return problem(layouts / (error.name or error.filename or "?"), error.lineno, f"layout error: {error.message}")
+    if isinstance(error, jinja2.TemplateNotFound):
+        return problem(layouts / error.name, 1, "layout not found: restore it from the repository or fix the name")
+    for entry in reversed(traceback.extract_tb(error.__traceback__)):
+        if entry.filename.startswith(str(layouts)):
+            return problem(entry.filename, entry.lineno or 1, f"layout error: {error}")
+    return problem(layouts, 1, f"layout error: {error}")
+
+
 def long_date(value: date | None) -> str:
     return f"{value.day} {value:%B %Y}" if value else ""
 
@@ -140,11 +154,16 @@ class Renderer:
         def asset(name: str) -> str:
             return url(self.assets[name].path)
 
-        if template not in self._templates:
-            self._templates[template] = self.environment.get_template(template)
-        html = self._templates[template].render(
-            site=self.config, url=url, asset=asset, page_path=path,
-            canonical=absolute(self.config, path.removesuffix("index.html")), **context)
+        try:
+            if template not in self._templates:
+                self._templates[template] = self.environment.get_template(template)
+            html = self._templates[template].render(
+                site=self.config, url=url, asset=asset, page_path=path,
+                canonical=absolute(self.config, path.removesuffix("index.html")), **context)
+        except jinja2.TemplateError as error:
+            # Located here, where the traceback is: a page rendered in a worker process reaches
+            # the parent as a pickled exception, without the frames that give the layout line.
+            raise BuildError([layout_problem(error, self.config.layouts)]) from None
         return path, html.encode("utf-8")
 
     def page_bytes(self, template: str, path: str, **context: Any) -> bytes:

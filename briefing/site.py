@@ -7,7 +7,6 @@ import functools
 import gc
 import pickle
 import time
-import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from functools import partial
@@ -28,11 +27,12 @@ from .lock import build_lock
 from .markup import BodyRenderer, Paragraph, QuoteMark, RenderedBody
 from .output import MARKER, Staging, guard_output, update_in_place
 from .parallel import in_worker, run_each
-from .problems import BuildError, Problem, problem
+from .problems import BuildError, Problem
 from .render import (
     FingerprintMemo,
     Renderer,
     collect_assets,
+    layout_problem,
     make_environment,
     render_pages,
     render_site,
@@ -221,7 +221,7 @@ def _build(
         assets = collect_assets(config.layouts)
         version = render_version(config, config.layouts, assets)
     except jinja2.TemplateError as error:
-        raise BuildError([template_problem(error, config)]) from None
+        raise BuildError([layout_problem(error, config.layouts)]) from None
     # The language is in the key: it decides the search terms (stopwords) made with the analysis.
     keys = {b.path: fingerprint(str(b.path), digests.get(b.path, ""), config.language) for b in shown}
     site_print = fingerprint(version, drafts, sorted(keys.values()))
@@ -284,7 +284,7 @@ def _build(
                 staging.publish()
             report.pages_written = staging.written
     except jinja2.TemplateError as error:
-        raise BuildError([template_problem(error, config)]) from None
+        raise BuildError([layout_problem(error, config.layouts)]) from None
     report.briefings = len(analysed)
     report.quotes = len(index.quotes)
     report.sources = len(index.sources)
@@ -305,19 +305,6 @@ def _unchanged_report(report: BuildReport, summary: Any, started: float) -> Buil
     report.unchanged = True
     report.seconds = time.perf_counter() - started
     return report
-
-
-def template_problem(error: jinja2.TemplateError, config: Config) -> Problem:
-    """Point at the layout line, even for errors raised while rendering."""
-    if isinstance(error, jinja2.TemplateSyntaxError):
-        return problem(config.layouts / (error.name or error.filename or "?"), error.lineno, f"layout error: {error.message}")
-    if isinstance(error, jinja2.TemplateNotFound):
-        return problem(config.layouts / error.name, 1, "layout not found: restore it from the repository or fix the name")
-    frame = traceback.extract_tb(error.__traceback__)
-    for entry in reversed(frame):
-        if entry.filename.startswith(str(config.layouts)):
-            return problem(entry.filename, entry.lineno or 1, f"layout error: {error}")
-    return problem(config.layouts, 1, f"layout error: {error}")
 
 
 def _stop_on_errors(problems: list[Problem], report: BuildReport) -> None:

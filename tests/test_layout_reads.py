@@ -52,3 +52,23 @@ def test_a_broken_layout_names_its_file_and_line_and_keeps_the_site(project, run
     shown = "missing.html" if "missing" in append else layout
     assert f"layouts/{shown}:{line}: {words}" in result.err, result.err
     assert (project.output / "index.html").read_bytes() == published
+
+
+@pytest.mark.parametrize(("layout", "old", "new", "line"), [
+    ("index.html", "{{ site.title }}", "{{ site.titel }}", 3),
+    ("briefing.html", "<h1>{{ briefing.title }}</h1>", "<h1>{{ briefing.titel }}</h1>", 12),
+])
+def test_a_layout_error_in_a_worker_process_names_its_file_and_line(project, run, layout, old, new, line):
+    # Enough pages for `-j 2` to render them in worker processes, whose errors reach the
+    # parent pickled, without the traceback that locates them.
+    project.content.mkdir(exist_ok=True)
+    for number in range(40):
+        (project.content / f"b-{number}.md").write_text(
+            f"---\ntitle: Briefing {number}\n---\n\n“Fine,” said Ana Lind{number}.\n", encoding="utf-8")
+    path = project.root / "layouts" / layout
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    result = run("build", "-j", "2")
+    assert result.code == 1
+    assert f"layouts/{layout}:{line}: layout error:" in result.err, result.err
