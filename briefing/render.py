@@ -22,8 +22,9 @@ from typing import Any, Protocol
 import jinja2
 from markupsafe import Markup
 
-from .cache import fingerprint, fingerprint_each
+from .cache import fingerprint
 from .config import Config
+from .fingerprints import BODY_ATTRIBUTES, FingerprintMemo, SitePrints
 from .index import AnalysedBriefing, SiteIndex
 from .layout_reads import names_any
 from .parallel import run_each
@@ -267,76 +268,38 @@ def _write_page(store: Store, page: Page) -> None:
     store.write(page.path, page.make())
 
 
-class FingerprintMemo:
-    """Fingerprint parts that depend on one briefing alone, by its key and the site-wide names
-    of its speakers: kept by the build cache, so that an edit fingerprints one briefing's
-    quotations again, not the whole site's."""
-
-    def __init__(self, previous: dict[bytes, bytes] | None = None):
-        self.previous = previous or {}
-        self.current: dict[bytes, bytes] = {}  # what this build used: all the next one needs
-
-    def get(self, key: bytes, make: Callable[[], bytes]) -> bytes:
-        value = self.current.get(key)
-        if value is None:
-            value = self.previous.pop(key, None)  # moved, not copied: one memo in memory at a time
-            self.current[key] = value = make() if value is None else value
-        return value
-
-
 def plan_pages(config: Config, renderer: Renderer, analysed: list[AnalysedBriefing], index: SiteIndex,
                memo: FingerprintMemo | None = None) -> list[Page]:
     """Every page and data file of the site, with what it shows and how to make it; the
     pages that take longest first, so that no worker is left with one at the end."""
-    memo = memo or FingerprintMemo()
     listed = sorted(analysed, key=lambda a: (a.briefing.date or date.min, a.briefing.slug), reverse=True)
     pages: list[Page] = []
 
     def page(template: str, path: str, print_: str, **context: Any) -> None:
         pages.append(Page(path, print_, partial(renderer.page_bytes, template, path, **context)))
 
-    # Each page's fingerprint covers all it is given and can show, so an edit re-renders only
-    # the pages whose data it changed: most edits change one briefing's text, and then no
-    # listing.
-    # A briefing's quotations and listing entry are fixed by its file (its key) and by the names
-    # the site gives its speakers; the memo's keys are a digest of both.
-    memo_keys = {item.key: _memo_key(item) for item in analysed}
-    quote_digests: dict[str, bytes] = {}
-    for item in analysed:
-        digests = memo.get(b"q" + memo_keys[item.key], lambda item=item: b"".join(map(_quote_digest, item.quotes)))
-        quote_digests.update((q.id, digests[16 * n:16 * n + 16]) for n, q in enumerate(item.quotes))
-    every_quote = _digest_all(quote_digests[q.id] for q in index.quotes)
-    sources_print = fingerprint_each(
-        (s.id, s.name, s.kind, s.description, s.acronym, s.articles, [q.id for q in s.quotes]) for s in index.sources)
-    index_print = fingerprint(sources_print, every_quote)  # for a page given the whole index
+    prints = SitePrints(analysed, index, memo)
     home_reads, feed_reads = renderer.reads_bodies("index.html"), renderer.reads_bodies("feed.xml")
-
-    def listing_of(reads_bodies: bool) -> str:
-        kind = b"b" if reads_bodies else b"l"
-        return _digest_all(memo.get(kind + memo_keys[item.key],
-                                    lambda item=item: _listing_digest(item, quote_digests, reads_bodies))
-                           for item in listed)
-
-    listing = listing_of(home_reads)
-    feed = listing if feed_reads == home_reads else listing_of(feed_reads)
+    listing = prints.listing(listed, home_reads)
+    feed = listing if feed_reads == home_reads else prints.listing(listed, feed_reads)
     site_map = _sitemap(listed, index)
     speaker_index = renderer.reads(("speaker.html",), frozenset({"index"}))
-    pages.append(Page("quotes.json", every_quote,
+    pages.append(Page("quotes.json", prints.every_quote,
                       lambda: _json_list("quotes", (quote_record(config, q) for q in index.quotes))))
-    pages.append(Page("sources.json", index_print,
+    pages.append(Page("sources.json", prints.index,
                       lambda: _json_list("sources", (source_record(s) for s in index.sources))))
     page("index.html", "index.html", listing, briefings=listed)
-    page("quotes.html", "quotes/index.html", index_print, index=index)
-    page("sources.html", "sources/index.html", index_print, index=index)
+    page("quotes.html", "quotes/index.html", prints.index, index=index)
+    page("sources.html", "sources/index.html", prints.index, index=index)
     page("feed.xml", "feed.xml", feed, briefings=listed, updated=_latest(listed))
     page("sitemap.xml", "sitemap.xml", fingerprint(site_map), pages=site_map, updated=_latest(listed))
     for source in sorted(index.speakers, key=lambda s: len(s.quotes), reverse=True):
-        print_ = index_print if speaker_index else speaker_fingerprint(source, quote_digests)
+        print_ = prints.index if speaker_index else prints.speaker(source)
         page("speaker.html", f"{source.path}index.html", print_, source=source, index=index)
     for item in listed:
         sources = [index.by_name[s.name] for s in item.analysis.sources if s.name in index.by_name]
         path = f"{item.briefing.slug}/index.html"
-        pages.append(Page(path, briefing_fingerprint(item, sources, index),
+        pages.append(Page(path, prints.briefing(item, sources, index),
                           partial(_briefing_page, renderer, config, item, path, sources, index)))
     page("search.html", "search/index.html", "")
     page("404.html", "404.html", "")
@@ -352,53 +315,6 @@ def _briefing_page(renderer: Renderer, config: Config, item: AnalysedBriefing, p
     # The body is unpacked here, page by page, never for all briefings at once.
     return renderer.page_bytes("briefing.html", path, item=item, briefing=item.briefing, body=Markup(item.body.html),
                                sources=sources, index=index, json_ld=news_article(config, item))
-
-
-def briefing_fingerprint(item: AnalysedBriefing, sources: list[Any], index: SiteIndex) -> str:
-    """What a briefing page shows beyond its own file: how the site names its sources."""
-    cited = [(s.name, s.id, s.kind, s.description, s.acronym, bool(s.quotes)) for s in sources]
-    speakers = [(q.speaker, index.by_name[q.speaker].id) for q in item.quotes if q.speaker in index.by_name]
-    return fingerprint(item.key, cited, speakers, [q.speaker for q in item.quotes])
-
-
-def speaker_fingerprint(source: Any, quotes: dict[str, bytes]) -> str:
-    """A speaker page: who they are, where they are cited and their quotations."""
-    shown = _digest_all(quotes[q.id] for q in source.quotes)
-    return fingerprint(source.name, source.id, source.kind, source.description, source.acronym, source.articles, shown)
-
-
-def _quote_digest(quote: Any) -> bytes:
-    """A digest of every field a page or quotes.json can show of a quotation: 16 bytes kept
-    per quotation, where its text would be 300 (45 MB at 150,000 quotations)."""
-    line = "\x1f".join((quote.id, quote.anchor, quote.text, quote.speaker, quote.article, quote.title,
-                        quote.paragraph, repr(quote.section), repr(quote.partial)))
-    return hashlib.blake2b(line.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-
-
-def _digest_all(digests: Iterable[bytes]) -> str:
-    return hashlib.sha256(b"".join(digests)).hexdigest()
-
-
-# What leads from a listed briefing to its body: a listing layout that names none of these
-# shows only the front matter and the quotations.
-BODY_ATTRIBUTES = frozenset({"body", "analysis", "key", "front_matter"})
-
-
-def _memo_key(item: AnalysedBriefing) -> bytes:
-    named = "\x1f".join([item.key, *(q.speaker for q in item.quotes)])
-    return hashlib.blake2b(named.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-
-
-def _listing_digest(item: AnalysedBriefing, quotes: dict[str, bytes], reads_bodies: bool) -> bytes:
-    """What a listing layout can show of one briefing: all of it (its file's digest) when the
-    layout reads bodies; else its front matter and its quotations."""
-    briefing = item.briefing
-    if reads_bodies:
-        line = f"{briefing.slug} {item.key} {len(item.quotes)}"
-    else:
-        line = "\x1f".join((briefing.slug, str(briefing.path), briefing.title, str(briefing.body_line),
-                             repr(briefing.meta), _digest_all(quotes[q.id] for q in item.quotes)))
-    return hashlib.blake2b(line.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def render_version(config: Config, layouts: Path, assets: dict[str, Asset]) -> str:

@@ -21,6 +21,7 @@ from .catalog import Catalog, check_unique_slugs, drop_body, read_catalog, with_
 from .config import Config
 from .content import SEED_UPDATE_SUFFIX, Briefing, read_briefing
 from .corrections import apply_corrections, read_corrections
+from .fingerprints import FingerprintMemo
 from .index import AnalysedBriefing, QuoteEntry, SourceEntry, build_index, quote_entries, unify_speakers
 from .ingest import ingest, sha256
 from .lock import build_lock
@@ -29,7 +30,6 @@ from .output import MARKER, Staging, guard_output, update_in_place
 from .parallel import in_worker, run_each
 from .problems import BuildError, Problem
 from .render import (
-    FingerprintMemo,
     Renderer,
     collect_assets,
     layout_problem,
