@@ -101,7 +101,7 @@ def drop_body(briefing: Briefing) -> None:
     briefing.body, briefing.body_dropped = "", True
 
 
-def with_body(briefing: Briefing, digest: str | None = None) -> Briefing:
+def with_body(briefing: Briefing, digest: str) -> Briefing:
     """The briefing with its Markdown body, read again from its file when it was dropped.
 
     ``digest``, the SHA-256 the build knows the file by: a file saved again since it was
@@ -109,12 +109,6 @@ def with_body(briefing: Briefing, digest: str | None = None) -> Briefing:
     if not briefing.body_dropped:
         return briefing
     changed = BuildError([problem(briefing.path, 1, "this file changed while the site was being built: build again")])
-    if digest is None:
-        catalog = Catalog([], {}, [])
-        fresh = read_file(briefing.path, catalog)
-        if fresh is None:
-            raise changed
-        return fresh
     try:
         data = briefing.path.read_bytes()
     except OSError:

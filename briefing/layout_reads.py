@@ -9,19 +9,15 @@ access it cannot read statically (``item[name]``, ``attr(name)``) counts as read
 
 from __future__ import annotations
 
-import functools
-
 import jinja2
 from jinja2 import meta, nodes
 
 _ATTRIBUTE_FIRST = frozenset({"attr", "selectattr", "rejectattr", "groupby"})  # filters named by their first argument
 
 
-@functools.lru_cache(maxsize=64)
-def names_any(environment: jinja2.Environment, template: str, names: frozenset[str], version: str) -> bool:
+def names_any(environment: jinja2.Environment, template: str, names: frozenset[str]) -> bool:
     """Whether ``template``, or a layout it uses, reads an attribute, item, variable or string
-    constant in ``names``, or reads one it cannot name statically. ``version`` (a digest of the
-    layouts) keys the answer, so an edited layout is read again."""
+    constant in ``names``, or reads one it cannot name statically."""
     return _names_any(environment, template, names, set())
 
 

@@ -105,9 +105,7 @@ class Staging:
             if self._old is None:
                 _write_file(target, data)
             else:  # never written in place: the old file may be shared with output/
-                temporary = f"{target}.{os.getpid()}.{self.token}.tmp"
-                _write_file(temporary, data)
-                os.replace(temporary, target)
+                _write_new(target, data, f".{os.getpid()}.{self.token}.tmp")
         except OSError as error:
             raise _write_error(self.output, error) from None
 
@@ -177,9 +175,10 @@ def _replace_with_link(published: str, target: str, token: str) -> None:
     os.replace(temporary, target)
 
 
-def _write_new(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f"{path.name}.tmp")
-    temporary.write_bytes(data)
+def _write_new(path: Path | str, data: bytes | Iterable[bytes], suffix: str = ".tmp") -> None:
+    """Write ``path`` whole or not at all: into a temporary file renamed over it."""
+    temporary = f"{path}{suffix}"
+    _write_file(temporary, data)
     os.replace(temporary, path)
 
 

@@ -129,18 +129,15 @@ class Renderer:
         # file's modification time for every page (it must, for `serve`, between builds).
         self._templates: dict[str, jinja2.Template] = {}
 
-    def reads(self, templates: tuple[str, ...], names: frozenset[str]) -> bool:
-        """Whether any of ``templates`` (or a layout they use) may read one of ``names``."""
-        for template in templates:
-            fact = (self.version, template, names)
-            if fact not in self.facts:
-                self.facts[fact] = names_any(self.environment, template, names, self.version)
-            if self.facts[fact]:
-                return True
-        return False
+    def reads(self, template: str, names: frozenset[str]) -> bool:
+        """Whether ``template`` (or a layout it uses) may read one of ``names``."""
+        fact = (self.version, template, names)
+        if fact not in self.facts:
+            self.facts[fact] = names_any(self.environment, template, names)
+        return self.facts[fact]
 
     def reads_bodies(self, template: str) -> bool:
-        return self.reads((template,), BODY_ATTRIBUTES)
+        return self.reads(template, BODY_ATTRIBUTES)
 
     def page(self, template: str, path: str, **context: Any) -> tuple[str, bytes]:
         """Render one page to ``path`` (e.g. "slug/index.html")."""
@@ -283,7 +280,7 @@ def plan_pages(config: Config, renderer: Renderer, analysed: list[AnalysedBriefi
     listing = prints.listing(listed, home_reads)
     feed = listing if feed_reads == home_reads else prints.listing(listed, feed_reads)
     site_map = _sitemap(listed, index)
-    speaker_index = renderer.reads(("speaker.html",), frozenset({"index"}))
+    speaker_index = renderer.reads("speaker.html", frozenset({"index"}))
     pages.append(Page("quotes.json", prints.every_quote,
                       lambda: _json_list("quotes", (quote_record(config, q) for q in index.quotes))))
     pages.append(Page("sources.json", prints.index,

@@ -94,7 +94,7 @@ def _seeds_unchanged(config: Config, briefings: list[Briefing], cache: BuildCach
 
 
 def analyse_briefing(
-    briefing: Briefing, renderer: BodyRenderer, language: str = "en", digest: str | None = None
+    briefing: Briefing, renderer: BodyRenderer, language: str, digest: str
 ) -> tuple[RenderedBody, Analysis, list[Problem], list[QuoteEntry], SearchDocument]:
     """Markdown to HTML, quotations and sources found, editors' corrections applied, and
     the page's entry in the search index."""
@@ -140,18 +140,16 @@ def speaker_document(source: SourceEntry, language: str) -> SearchDocument:
 
 
 def analyse_all(
-    briefings: list[Briefing], jobs: int, progress: Progress | None = None, language: str = "en",
-    digests: list[str | None] | None = None,
+    briefings: list[Briefing], digests: list[str], jobs: int, progress: Progress | None = None, language: str = "en",
 ) -> Iterator[Any]:
     """Each briefing's analysis as soon as it is made, across ``jobs`` processes when there are
     enough to be worth it; a result from a worker process comes pickled (see :func:`_analysed`)."""
     renderer = _body_renderer()
-    digests = digests or [None] * len(briefings)
     return run_each([partial(_analysed, b, renderer, language, d) for b, d in zip(briefings, digests, strict=True)],
                     jobs, progress)
 
 
-def _analysed(briefing: Briefing, renderer: BodyRenderer, language: str, digest: str | None) -> Any:
+def _analysed(briefing: Briefing, renderer: BodyRenderer, language: str, digest: str) -> Any:
     """analyse_briefing's result; pickled, in a worker process. It is pickled there anyway to
     reach the parent, and the parent then stores those very bytes instead of pickling the
     result a second time (a second of a 10,000-briefing build)."""
@@ -232,8 +230,8 @@ def _build(
 
     analyses = cache.analyses(set(keys.values())) if cache is not None else {}
     todo = [b for b in shown if keys[b.path] not in analyses]
-    todo_digests = [digests.get(b.path) for b in todo]
-    for briefing, result in zip(todo, analyse_all(todo, jobs, progress, config.language, todo_digests), strict=True):
+    todo_digests = [digests[b.path] for b in todo]
+    for briefing, result in zip(todo, analyse_all(todo, todo_digests, jobs, progress, config.language), strict=True):
         pickled = None
         if isinstance(result, bytes):  # from a worker, pickled there: stored as it came
             pickled, result = result, pickle.loads(result)  # noqa: S301 - from our own worker
