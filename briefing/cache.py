@@ -80,6 +80,7 @@ class BuildCache:
     # Analyses by (path, digest, language) fingerprint: those of this process's builds
     # (`serve` keeps them), and the store on disk for the rest.
     decoded: dict[str, Any] = field(default_factory=dict)
+    last_build: Any = None  # `serve`'s last_build.LastBuild, in memory only
     store: AnalysisStore | None = None
 
     def analyses(self, keys: set[str]) -> dict[str, Any]:
@@ -188,7 +189,7 @@ class BuildCache:
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["path"], state["used"], state["previous_pages"], state["decoded"] = None, set(), {}, {}
-        state["store"] = None
+        state["store"], state["last_build"] = None, None
         return state
 
 

@@ -13,6 +13,7 @@ from .content import Briefing
 from .markup import RenderedBody
 from .records import pickled_by_fields
 from .slugs import slugify
+from .sources import Source
 
 
 @pickled_by_fields
@@ -98,29 +99,41 @@ def quote_entries(briefing: Briefing, body: RenderedBody, analysis: Analysis) ->
     return entries
 
 
-def unify_speakers(analysed: list[AnalysedBriefing]) -> None:
+def unify_speakers(analysed: list[AnalysedBriefing]) -> dict[str, str]:
     """Name a person by their full name everywhere: a briefing that only says "Marek"
-    means the "Ilse Marek" of another briefing, when exactly one full name fits."""
+    means the "Ilse Marek" of another briefing, when exactly one full name fits.
+
+    Returns the renames, for briefings analysed again later (see :func:`rename_speakers`)."""
     full_names: dict[str, set[str]] = {}
     for item in analysed:
         for source in item.analysis.sources:
             words = source.name.split()
             if source.kind == "person" and len(words) >= 2:
                 full_names.setdefault(words[-1], set()).add(source.name)
-    rename = {}
+    renames = {}
     for item in analysed:
         for name in {s.name for s in item.analysis.sources} | {q.speaker for q in item.quotes}:
             candidates = full_names.get(name, set()) if " " not in name else set()
             if len(candidates) == 1:
-                rename[name] = next(iter(candidates))
-    if not rename:
+                renames[name] = next(iter(candidates))
+    if renames:
+        for item in analysed:
+            rename_speakers(item, renames)
+    return renames
+
+
+def rename_speakers(item: AnalysedBriefing, renames: dict[str, str]) -> None:
+    """Apply unify_speakers' renames to one briefing (merging sources that now share a name);
+    quotations and sources that keep their names are kept as they are."""
+    if not renames:
         return
-    for item in analysed:
-        item.quotes = [replace(q, speaker=rename.get(q.speaker, q.speaker)) for q in item.quotes]
-        sources = {}
-        for source in item.analysis.sources:
-            name = rename.get(source.name, source.name)
-            sources.setdefault(name, replace(source, name=name))
+    if any(q.speaker in renames for q in item.quotes):
+        item.quotes = [replace(q, speaker=renames[q.speaker]) if q.speaker in renames else q for q in item.quotes]
+    sources: dict[str, Source] = {}
+    for source in item.analysis.sources:
+        name = renames.get(source.name, source.name)
+        sources.setdefault(name, replace(source, name=name) if name != source.name else source)
+    if tuple(sources.values()) != item.analysis.sources:
         item.analysis = replace(item.analysis, sources=tuple(sources.values()))
 
 

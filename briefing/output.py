@@ -252,6 +252,11 @@ def update_in_place(output: Path, files: dict[str, bytes | None]) -> None:
 _IN_PLACE: dict[Path, set[str]] = {}
 
 
+def files_in_place(output: Path) -> set[str] | None:
+    """The files update_in_place last left in ``output``, if it did in this process."""
+    return _IN_PLACE.get(output.resolve())
+
+
 def _swap(staging: Path, output: Path, retired: Path) -> None:
     """Put ``staging`` at ``output`` in one step; the old site ends up at ``retired``.
 

@@ -293,17 +293,24 @@ def plan_pages(config: Config, renderer: Renderer, analysed: list[AnalysedBriefi
     for source in sorted(index.speakers, key=lambda s: len(s.quotes), reverse=True):
         print_ = prints.index if speaker_index else prints.speaker(source)
         page("speaker.html", f"{source.path}index.html", print_, source=source, index=index)
-    for item in listed:
-        sources = [index.by_name[s.name] for s in item.analysis.sources if s.name in index.by_name]
-        path = f"{item.briefing.slug}/index.html"
-        pages.append(Page(path, prints.briefing(item, sources, index),
-                          partial(_briefing_page, renderer, config, item, path, sources, index)))
+    pages += briefing_pages(config, renderer, listed, index)
     page("search.html", "search/index.html", "")
     page("404.html", "404.html", "")
     robots = f"User-agent: *\nAllow: /\nSitemap: {absolute(config, 'sitemap.xml')}\n".encode()
     pages.append(Page("robots.txt", fingerprint(robots), lambda: robots))
     # An asset's name holds the digest of its content.
     pages += [Page(asset.path, asset.path, asset.source.read_bytes) for asset in renderer.assets.values()]
+    return pages
+
+
+def briefing_pages(config: Config, renderer: Renderer, items: list[AnalysedBriefing], index: SiteIndex) -> list[Page]:
+    """The briefings' own pages."""
+    pages = []
+    for item in items:
+        sources = [index.by_name[s.name] for s in item.analysis.sources if s.name in index.by_name]
+        path = f"{item.briefing.slug}/index.html"
+        pages.append(Page(path, SitePrints.briefing(item, sources, index),
+                          partial(_briefing_page, renderer, config, item, path, sources, index)))
     return pages
 
 

@@ -22,15 +22,28 @@ from .config import Config
 from .content import SEED_UPDATE_SUFFIX, Briefing, read_briefing
 from .corrections import apply_corrections, read_corrections
 from .fingerprints import FingerprintMemo
-from .index import AnalysedBriefing, QuoteEntry, SourceEntry, build_index, quote_entries, unify_speakers
+from .index import (
+    AnalysedBriefing,
+    QuoteEntry,
+    SiteIndex,
+    SourceEntry,
+    build_index,
+    quote_entries,
+    rename_speakers,
+    unify_speakers,
+)
 from .ingest import ingest, sha256
+from .last_build import LastBuild, shown_beyond_its_page
 from .lock import build_lock
 from .markup import BodyRenderer, Paragraph, QuoteMark, RenderedBody
-from .output import MARKER, Staging, guard_output, update_in_place
+from .output import MARKER, Staging, files_in_place, guard_output, update_in_place
 from .parallel import in_worker, run_each
 from .problems import BuildError, Problem
 from .render import (
+    PageFiles,
     Renderer,
+    Unchanged,
+    briefing_pages,
     collect_assets,
     layout_problem,
     make_environment,
@@ -177,7 +190,8 @@ def build(
     ``preview`` (for `serve`) updates the folder in place and keeps the cache in memory."""
     with build_lock(config.output), _gc_paused():
         started = time.perf_counter()
-        stamp = input_stamp(config, drafts) if use_cache else None
+        # `serve` is told what changed, and saving the stamp of a preview folder is of no use
+        stamp = input_stamp(config, drafts) if use_cache and not preview else None
         report = unchanged_report(config, stamp) if stamp else None
         if report is not None:
             report.seconds = time.perf_counter() - started
@@ -243,51 +257,59 @@ def _build(
         drop_body(briefing)  # analysed (or read from an ingest in this build): not needed again
     if cache is not None:  # keep what the current briefings need, nothing older
         cache.keep_analyses(set(analyses))
-    analysed, problems, documents = [], [], []
+    fresh, problems, documents = [], [], []  # fresh: each briefing as analysed, before renames
     for briefing in shown:
         body, analysis, found, entries, searchable = analyses[keys[briefing.path]]
         documents.append(searchable)
         problems += found
-        analysed.append(AnalysedBriefing(briefing, body, analysis, entries, keys[briefing.path]))
+        fresh.append((AnalysedBriefing(briefing, body, analysis, entries, keys[briefing.path]), found))
     _stop_on_errors(problems, report)
-    unify_speakers(analysed)
-    index = build_index(analysed)
-
-    def unchanged(path: str, print_: str) -> bool:
-        return cache is not None and cache.unchanged_page(path, fingerprint(version, print_), config.output)
-
-    documents += [speaker_document(source, config.language) for source in index.speakers]
     search_index = cache.search if cache is not None else None
     if search_index is None or search_index.language != config.language:
         search_index = SearchIndex(config.language)
     if cache is not None:  # only those of the current layouts
         cache.layout_facts = {k: v for k, v in cache.layout_facts.items() if k[0] == version}
     renderer = Renderer(config, environment, assets, version, cache.layout_facts if cache is not None else None)
-    memo = FingerprintMemo(cache.fingerprint_memo if cache is not None else None)
+    settings = fingerprint(version, drafts)
+    last = cache.last_build if cache is not None and preview else None
 
-    def search_files() -> dict[str, bytes | None]:
-        return search_index.update(documents, published=lambda path: (config.output / path).is_file())
+    def unchanged(path: str, print_: str) -> bool:
+        return cache is not None and cache.unchanged_page(path, fingerprint(version, print_), config.output)
+
+    def search_files(documents: list[SearchDocument]) -> dict[str, bytes | None]:
+        # A preview folder is written by this process alone: what it holds is known without a stat
+        known = files_in_place(config.output) if preview else None
+        return search_index.update(documents, published=known.__contains__ if known is not None else
+                                   lambda path: (config.output / path).is_file())
 
     try:
-        if preview:  # all in memory, then only the changed files rewritten in place
-            files = render_site(config, renderer, analysed, index, unchanged, jobs, memo)
-            files.update(search_files())
-            update_in_place(config.output, files)
-            report.pages_written = sum(1 for data in files.values() if data is not None)
-        else:  # each page into the staging folder as it is rendered
-            with Staging(config.output) as staging:
-                render_pages(config, renderer, analysed, index, staging, unchanged, jobs, memo)
-                for path, data in search_files().items():
-                    staging.put(path, data)
-                staging.publish()
-            report.pages_written = staging.written
+        # `serve`, after an edit that shows on no page but the edited briefing's own
+        edited = last.edited(settings, fresh) if last is not None and not _listings_read_bodies(renderer) else None
+        if cache is not None and last is not None and edited is not None:
+            state = last.with_edits(_renamed({p: fresh[p][0] for p in edited}, last.renames), documents)
+            report.pages_written = _preview_edits(config, renderer, cache, state, edited, unchanged, search_files)
+            analysed, index = state.items, state.index
+        else:
+            elsewhere = {item.briefing.path: shown_beyond_its_page(item, found) for item, found in fresh} \
+                if preview else {}
+            analysed = [item for item, _ in fresh]
+            renames = unify_speakers(analysed)
+            index = build_index(analysed)
+            documents += [speaker_document(source, config.language) for source in index.speakers]
+            memo = FingerprintMemo(cache.fingerprint_memo if cache is not None else None)
+            state = LastBuild.of(settings, analysed, elsewhere, documents, index, renames) if preview else None
+            search = search_files(documents)
+            report.pages_written = _write_site(config, renderer, analysed, index, unchanged, memo, search,
+                                               jobs=jobs, preview=preview)
+            if cache is not None:
+                cache.fingerprint_memo = memo.current
     except jinja2.TemplateError as error:
         raise BuildError([layout_problem(error, config.layouts)]) from None
     report.briefings = len(analysed)
     report.quotes = len(index.quotes)
     report.sources = len(index.sources)
     if cache is not None:
-        cache.fingerprint_memo = memo.current
+        cache.last_build = state
         cache.search = search_index
         cache.site = site_print
         cache.summary = (report.briefings, report.drafts_hidden, report.quotes, report.sources,
@@ -295,6 +317,48 @@ def _build(
         cache.save(persist=not preview)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _write_site(config: Config, renderer: Renderer, analysed: list[AnalysedBriefing], index: SiteIndex,
+                unchanged: Unchanged, memo: FingerprintMemo, search: dict[str, bytes | None], *, jobs: int,
+                preview: bool) -> int:
+    """Every page whose fingerprint changed, and the search files; the number written."""
+    if preview:  # all in memory, then only the changed files rewritten in place
+        files = render_site(config, renderer, analysed, index, unchanged, jobs, memo)
+        files.update(search)
+        update_in_place(config.output, files)
+        return sum(1 for data in files.values() if data is not None)
+    with Staging(config.output) as staging:  # each page into the staging folder as it is rendered
+        render_pages(config, renderer, analysed, index, staging, unchanged, jobs, memo)
+        for path, data in search.items():
+            staging.put(path, data)
+        staging.publish()
+    return staging.written
+
+
+def _listings_read_bodies(renderer: Renderer) -> bool:
+    return renderer.reads_bodies("index.html") or renderer.reads_bodies("feed.xml")
+
+
+def _renamed(items: dict[int, AnalysedBriefing], renames: dict[str, str]) -> dict[int, AnalysedBriefing]:
+    for item in items.values():
+        rename_speakers(item, renames)
+    return items
+
+
+def _preview_edits(config: Config, renderer: Renderer, cache: BuildCache, state: LastBuild, edited: list[int],
+                   unchanged: Unchanged, search_files: Callable[[list[SearchDocument]], dict[str, bytes | None]],
+                   ) -> int:
+    """The edited briefings' own pages and the search files, in place; every other page
+    of the preview stays as the last build left it. The number of files written."""
+    cache.pages = dict(cache.previous_pages)
+    files = PageFiles(dict.fromkeys(cache.previous_pages))
+    for page in briefing_pages(config, renderer, [state.items[position] for position in edited], state.index):
+        if not unchanged(page.path, page.fingerprint):
+            files.write(page.path, page.data())
+    files.update(search_files(state.documents))
+    update_in_place(config.output, files)
+    return sum(1 for data in files.values() if data is not None)
 
 
 def _unchanged_report(report: BuildReport, summary: Any, started: float) -> BuildReport:

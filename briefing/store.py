@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+_FEW = 200  # keys asked for; SQLite allows 32,766 parameters a statement
+
 
 class AnalysisStore:
     """Rows of ``key -> pickled analysis`` for one output folder's builds, made with
@@ -35,7 +37,7 @@ class AnalysisStore:
         if self._db is None or not keys:
             return
         try:
-            for key, blob in self._db.execute("SELECT key, blob FROM analyses"):
+            for key, blob in _rows(self._db, keys):
                 if key in keys:
                     yield key, pickle.loads(blob)  # noqa: S301 - our own rows
         except Exception:  # noqa: BLE001 - a damaged row or file: whatever was read is right, the rest is analysed again
@@ -68,6 +70,13 @@ class AnalysisStore:
             self._db.commit()
         except sqlite3.Error:
             self._db = None
+
+
+def _rows(db: sqlite3.Connection, keys: set[str]) -> Iterator[tuple[str, bytes]]:
+    if len(keys) > _FEW:  # most of the store: one pass over the table
+        return db.execute("SELECT key, blob FROM analyses")
+    # A few (`serve`, an edit): by the key's index, without reading every row (8 MB at 1,000)
+    return db.execute(f"SELECT key, blob FROM analyses WHERE key IN ({','.join('?' * len(keys))})", sorted(keys))
 
 
 def _open(path: Path, version: str) -> sqlite3.Connection:
