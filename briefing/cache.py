@@ -12,7 +12,6 @@ import hashlib
 import os
 import pickle
 import sys
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,16 +40,6 @@ CODE_VERSION = _code_version()
 
 def fingerprint(*parts: Any) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()
-
-
-def fingerprint_each(items: Iterable[Any]) -> str:
-    """The fingerprint of a long sequence, hashed item by item: one repr of 150,000
-    quotations at once would be a transient 100 MB."""
-    digest = hashlib.sha256()
-    for item in items:
-        digest.update(repr(item).encode())
-        digest.update(b"\x00")
-    return digest.hexdigest()
 
 
 def signature(stat: os.stat_result) -> tuple[int, int, int]:

@@ -13,7 +13,6 @@ import hashlib
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .cache import fingerprint, fingerprint_each
 from .index import AnalysedBriefing, SiteIndex, SourceEntry
 
 # What leads from a listed briefing to its body: a listing layout that names none of these
@@ -45,14 +44,17 @@ class SitePrints:
         self.memo = memo or FingerprintMemo()
         self._memo_keys = {item.key: _memo_key(item) for item in analysed}
         self.quotes: dict[str, bytes] = {}  # quotation id -> digest of all a page shows of it
+        each = []  # per briefing, its quotations' digests: the index lists them in this order
         for item in analysed:
             digests = self.memo.get(b"q" + self._memo_keys[item.key],
                                     lambda item=item: b"".join(map(_quote_digest, item.quotes)))
-            self.quotes.update((q.id, digests[16 * n:16 * n + 16]) for n, q in enumerate(item.quotes))
-        self.every_quote = _digest_all(self.quotes[q.id] for q in index.quotes)  # quotes.json
-        sources = fingerprint_each((s.id, s.name, s.kind, s.description, s.acronym, s.articles,
-                                    [q.id for q in s.quotes]) for s in index.sources)
-        self.index = fingerprint(sources, self.every_quote)  # a page given the whole index
+            each.append(digests)
+            self.quotes.update(zip([q.id for q in item.quotes], _split16(digests), strict=True))
+        self.every_quote = hashlib.sha256(b"".join(each)).hexdigest()  # quotes.json
+        sources = hashlib.sha256()
+        for source in index.sources:
+            sources.update(_source_digest(source, [q.id for q in source.quotes]))
+        self.index = _digest_all([sources.digest(), self.every_quote.encode()])  # a page given the whole index
 
     def listing(self, listed: list[AnalysedBriefing], reads_bodies: bool) -> str:
         """A page listing ``listed`` (home, feed) with a layout that reads bodies or not."""
@@ -63,16 +65,16 @@ class SitePrints:
 
     def speaker(self, source: SourceEntry) -> str:
         """A speaker page: who they are, where they are cited and their quotations."""
-        shown = _digest_all(self.quotes[q.id] for q in source.quotes)
-        return fingerprint(source.name, source.id, source.kind, source.description, source.acronym, source.articles,
-                           shown)
+        return _digest_all([_source_digest(source, ()), *(self.quotes[q.id] for q in source.quotes)])
 
     @staticmethod
     def briefing(item: AnalysedBriefing, sources: list[SourceEntry], index: SiteIndex) -> str:
         """A briefing page: its file, and how the site names its sources and speakers."""
-        cited = [(s.name, s.id, s.kind, s.description, s.acronym, bool(s.quotes)) for s in sources]
-        speakers = [(q.speaker, index.by_name[q.speaker].id) for q in item.quotes if q.speaker in index.by_name]
-        return fingerprint(item.key, cited, speakers, [q.speaker for q in item.quotes])
+        cited = "\x1e".join([_fields(s.name, s.id, s.kind, s.description, s.acronym, bool(s.quotes)) for s in sources])
+        by_name = index.by_name
+        speakers = "\x1e".join([f"{q.speaker}\x1f{by_name[q.speaker].id}" if q.speaker in by_name else q.speaker
+                                for q in item.quotes])
+        return _digest_all([item.key.encode(), _digest16(cited), _digest16(speakers)])
 
     def _listing_digest(self, item: AnalysedBriefing, reads_bodies: bool) -> bytes:
         """What a listing layout can show of one briefing: all of it (its file's digest) when
@@ -84,6 +86,23 @@ class SitePrints:
             line = "\x1f".join((briefing.slug, str(briefing.path), briefing.title, str(briefing.body_line),
                                 repr(briefing.meta), _digest_all(self.quotes[q.id] for q in item.quotes)))
         return _digest16(line)
+
+
+def _source_digest(source: SourceEntry, quote_ids: Iterable[str]) -> bytes:
+    """What a page can show of a source: who it is, the briefings that cite it (slug and
+    title) and, given ``quote_ids``, which quotations are its own."""
+    articles = "\x1e".join(f"{slug}\x1d{title}" for slug, title in source.articles)
+    return _digest16(_fields(source.id, source.name, source.kind, source.description, source.acronym, articles,
+                             "\x1e".join(quote_ids)))
+
+
+def _fields(*values: Any) -> str:
+    """One string of several values, each kept apart (None apart from "None")."""
+    return "\x1f".join(["\x00" if value is None else str(value) for value in values])
+
+
+def _split16(digests: bytes) -> list[bytes]:
+    return [digests[at:at + 16] for at in range(0, len(digests), 16)]
 
 
 def _quote_digest(quote: Any) -> bytes:
