@@ -450,7 +450,8 @@ class Session:
         for message in report.messages:
             print(message)
         what = ", ".join(sorted(display_path(p) for p in changed)[:3]) + (" ..." if len(changed) > 3 else "")
-        print(f"built {report.briefings} briefing(s) in {outcome.seconds:.2f} s" + (f" after a change to {what}" if what else ""),
+        took = f"{outcome.seconds * 1000:.0f} ms" if outcome.seconds < 1 else f"{outcome.seconds:.2f} s"
+        print(f"built {report.briefings} briefing(s) in {took}" + (f" after a change to {what}" if what else ""),
               flush=True)
 
     def close(self) -> None:
