@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import dataclasses
 
-from conftest import tree_digest
 from test_incremental import clean_build, make_site
 
 from briefing import cache
 from briefing.config import load_config
 from briefing.site import build
 from briefing.stamp import cache_file
+from conftest import tree_digest
 
 SHORT_NAME = """---
 title: Gates at dawn
