@@ -124,22 +124,31 @@ class BuildCache:
     def disabled(cls) -> BuildCache:
         return cls(None)
 
-    def file_digest(self, path: Path, data: bytes | None = None) -> tuple[str, Memo | None]:
+    def file_digest(self, path: Path) -> tuple[str, Memo | None]:
         """SHA-256 of a file, from the cache when its stat signature is unchanged.
 
         Returns the digest and the remembered memo when it is still valid."""
-        key = str(path)
         stat = path.stat()
+        memo = self.valid_memo(path, stat)
+        return (memo.digest, memo) if memo is not None else (self.record(path, stat, path.read_bytes()), None)
+
+    def valid_memo(self, path: Path, stat: os.stat_result) -> Memo | None:
+        """What the cache remembers of ``path``, if its stat signature is still ``stat``'s."""
+        key = str(path)
         memo = self.files.get(key)
-        if memo is not None and memo.signature == signature(stat) and data is None:
+        if memo is not None and memo.signature == signature(stat):
             self.used.add(key)
-            return memo.digest, memo
-        if data is None:
-            data = path.read_bytes()
+            return memo
+        return None
+
+    def record(self, path: Path, stat: os.stat_result, data: bytes) -> str:
+        """Remember ``data``, read after ``stat`` was taken, as the file's content; its SHA-256.
+        (Taken before the read, a change made while reading shows in the next signature.)"""
+        key = str(path)
         digest = hashlib.sha256(data).hexdigest()
         self.files[key] = Memo(signature(stat), digest)
         self.used.add(key)
-        return digest, None
+        return digest
 
     def remember(self, path: Path, value: Any) -> None:
         memo = self.files.get(str(path))

@@ -42,29 +42,33 @@ def read_catalog(content_dir: Path, cache: BuildCache | None = None, *, keep_bod
 
 def read_cached(path: Path, catalog: Catalog, cache: BuildCache) -> Briefing | None:
     try:
-        digest, memo = cache.file_digest(path)
+        stat = path.stat()
+        memo = cache.valid_memo(path, stat)
+        if memo is not None and memo.value is not None:
+            briefing, problems = memo.value
+            catalog.hashes[path] = memo.digest
+            catalog.problems.extend(problems)
+            return briefing
+        data = path.read_bytes()  # once: for its digest and for the briefing
     except OSError as error:
         catalog.problems.append(problem(path, 1, f"cannot read this file: {error.strerror}"))
         return None
-    if memo is not None and memo.value is not None:
-        briefing, problems = memo.value
-        catalog.hashes[path] = digest
-        catalog.problems.extend(problems)
-        return briefing
+    digest = cache.record(path, stat, data)
     before = len(catalog.problems)
-    briefing = read_file(path, catalog)
-    if catalog.hashes.get(path) == digest:  # unchanged while we read it: safe to remember
-        cache.remember(path, (briefing, catalog.problems[before:]))
+    briefing = read_file(path, catalog, data, digest)
+    cache.remember(path, (briefing, catalog.problems[before:]))
     return briefing
 
 
-def read_file(path: Path, catalog: Catalog) -> Briefing | None:
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        catalog.problems.append(problem(path, 1, f"cannot read this file: {error.strerror}"))
-        return None
-    catalog.hashes[path] = sha256(data)
+def read_file(path: Path, catalog: Catalog, data: bytes | None = None, digest: str | None = None) -> Briefing | None:
+    """``data`` and ``digest``: the file's bytes and their SHA-256, when already read."""
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            catalog.problems.append(problem(path, 1, f"cannot read this file: {error.strerror}"))
+            return None
+    catalog.hashes[path] = digest or sha256(data)
     if b"\x00" in data:
         catalog.problems.append(problem(path, 1, "this is not a text file (it contains NUL bytes): save it as UTF-8 text"))
         return None
