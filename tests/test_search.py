@@ -109,6 +109,13 @@ def test_long_words_are_cut_and_weights_capped() -> None:
     assert dict(document_terms([("dam", 300)])) == {"dam": 255}
 
 
+def test_cut_words_add_up_and_one_character_words_of_any_script_are_dropped() -> None:
+    long = "x" * search.MAX_TERM
+    terms = document_terms([(f"{long}y {long} ab ø 東 é 7 Ω", 1), (f"{long}z", 300)])
+    assert dict(terms) == {"ab": 1, long: 255}
+    assert dict(document_terms([("ø 東 x", 1)])) == {}
+
+
 def test_terms_are_compact_immutable_and_pickle() -> None:
     terms = document_terms([("Dam opens on the river", 1)])
     assert pickle.loads(pickle.dumps(terms)) == terms
@@ -232,6 +239,28 @@ def test_any_sequence_of_updates_ends_byte_identical_to_a_fresh_index(monkeypatc
         assert output == fresh(listed), step
     if small_shards:
         assert any(len(key) > 2 for key in json.loads(output["search/manifest.json"])["shards"])
+
+
+def test_a_loaded_index_finds_its_old_words_in_the_packs_of_its_chunks() -> None:
+    """The pickle keeps each metadata chunk's words compressed together; pickled again without
+    an update (the same packs), then edited and cut down, it ends as a fresh index."""
+    documents = [doc(f"page-{n}/", f"river{n} dam{n % 3} common words") for n in range(40)]
+    index = SearchIndex()
+    output = contents(index.update(documents, always), {})
+    packs = {chunk: pack.data for chunk, pack in index._packed().items()}
+    assert len(packs) == sum(path.startswith("search/docs/") for path in output)
+    index = pickle.loads(pickle.dumps(pickle.loads(pickle.dumps(index)), protocol=pickle.HIGHEST_PROTOCOL))
+    assert {chunk: pack.data for chunk, pack in index._packs.items()} == packs
+    assert all(state.terms is None for state in index._docs.values())
+    documents[5] = doc("page-5/", "river5 dam2 other words")
+    documents[9] = doc("page-9/", "river9 dam0 common words", title="Retitled")
+    del documents[30]  # few changes, the same id space: updated in place, not rebuilt
+    output = contents(index.update(documents, output.__contains__), output)
+    assert output == fresh(documents)
+    assert sum(pack._joined is not None for pack in index._packs.values()) in (1, 2, 3)
+    index = pickle.loads(pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
+    del documents[:2]
+    assert contents(index.update(documents, output.__contains__), output) == fresh(documents)
 
 
 def test_an_edit_rewrites_only_the_files_it_changes() -> None:
