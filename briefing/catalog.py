@@ -112,13 +112,12 @@ def with_body(briefing: Briefing, digest: str) -> Briefing:
     read would otherwise be analysed under the old file's name in the cache."""
     if not briefing.body_dropped:
         return briefing
-    changed = BuildError([problem(briefing.path, 1, "this file changed while the site was being built: build again")])
     try:
         data = briefing.path.read_bytes()
     except OSError:
-        raise changed from None
-    if sha256(data) != digest:
-        raise changed
+        data = None
+    if data is None or sha256(data) != digest:
+        raise BuildError([problem(briefing.path, 1, "this file changed while the site was being built: build again")])
     # The very bytes the front matter was read from: only the body is needed again.
     parts = split_front_matter(_newlines(data.decode("utf-8-sig")))
     assert parts is not None  # it had front matter when it was read
