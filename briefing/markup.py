@@ -8,15 +8,20 @@ entities and autolinks are switched off, so text from a seed is always text.
 
 from __future__ import annotations
 
+import functools
 import re
 import xml.etree.ElementTree as etree
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from xml.etree.ElementTree import HTML_EMPTY
 
 import markdown
 from markdown import blockprocessors as bp
+from markdown.blockparser import BlockParser
+from markdown.postprocessors import AndSubstitutePostprocessor
 from markdown.preprocessors import NormalizeWhitespace
+from markdown.serializers import to_html_string
 from markdown.treeprocessors import InlineProcessor, Treeprocessor, UnescapeTreeprocessor
 from markdown.util import ETX, STX, AtomicString
 
@@ -87,7 +92,7 @@ class _BodyProcessor(Treeprocessor):
         self.elements: list[etree.Element] = []
 
     def run(self, root: etree.Element) -> None:
-        self.paragraphs, self.headings, self.elements = [], [], []
+        self.paragraphs, self.headings, self.elements = paragraphs, headings, elements = [], [], []
         section = section_id = None
         taken: set[str] = set()
         for child in root:
@@ -95,27 +100,34 @@ class _BodyProcessor(Treeprocessor):
                 text = "".join(child.itertext()).strip()
                 heading_id = _unique(slugify(text) if text else "section", taken)
                 child.set("id", heading_id)
-                self.headings.append(Heading(heading_id, text, int(child.tag[1])))
+                headings.append(Heading(heading_id, text, int(child.tag[1])))
                 section, section_id = text, heading_id
                 continue
-            for element in child.iter("p") if child.tag != "p" else [child]:
-                paragraph_id = _unique(f"p-{len(self.paragraphs) + 1}", taken)
+            for element in child.iter("p") if child.tag != "p" else (child,):
+                paragraph_id = f"p-{len(paragraphs) + 1}"
+                if paragraph_id in taken:
+                    paragraph_id = _unique(paragraph_id, taken)
+                else:
+                    taken.add(paragraph_id)
                 element.set("id", paragraph_id)
-                text = "".join(element.itertext())
-                self.paragraphs.append(Paragraph(paragraph_id, text, section, section_id))
-                self.elements.append(element)
+                text = element.text
+                if len(element) or type(text) is not str:  # else itertext would give just that text
+                    text = "".join(element.itertext())
+                paragraphs.append(Paragraph(paragraph_id, text, section, section_id))
+                elements.append(element)
         for element in root.iter():
-            _neutralise_links(element)
+            if element.attrib:
+                _neutralise_links(element)
         if self.annotate is not None:
-            for mark in sorted(self.annotate(self.paragraphs), key=lambda m: (m.paragraph, -m.start)):
-                if 0 <= mark.paragraph < len(self.elements):
-                    _wrap(self.elements[mark.paragraph], mark)
-        for element in root.iter():
-            _escape_entity_amps(element)
+            for mark in sorted(self.annotate(paragraphs), key=lambda m: (m.paragraph, -m.start)):
+                if 0 <= mark.paragraph < len(elements):
+                    _wrap(elements[mark.paragraph], mark)
+        # The serializer makes every `&` literal (see `_write`).
 
 
 def _escape_entity_amps(element: etree.Element) -> None:
-    """Make every `&` literal in the HTML (code is escaped by Markdown itself)."""
+    """Make every `&` literal in the HTML (code is escaped by Markdown itself), for the
+    stock serializer; ours does the same as it writes."""
     if element.text and element.tag not in ("code", "pre"):
         element.text = _literal_amps(element.text)
     if element.tail:
@@ -163,21 +175,32 @@ def _segments(element: etree.Element) -> Iterator[tuple[etree.Element, etree.Ele
 def _wrap(paragraph: etree.Element, mark: QuoteMark) -> None:
     """Wrap the quoted words in <q> when they lie in one text piece; otherwise leave
     the text alone (the quote index still links to the paragraph)."""
+    text = paragraph.text
+    if text and 0 <= mark.start and mark.end <= len(text):
+        # The first text piece, where most marks lie: marks are wrapped last first, so the
+        # paragraph's own text stays ahead of the <q> elements made before.
+        _insert_quote(paragraph, None, text, mark.start, mark.end, mark)
+        return
     offset = 0
-    for holder, parent, text in list(_segments(paragraph)):
+    for holder, parent, text in _segments(paragraph):  # left as soon as the tree changes
         end = offset + len(text)
         if offset <= mark.start and mark.end <= end:
-            start, stop = mark.start - offset, mark.end - offset
-            quote = etree.Element("q", {"id": mark.id, "title": f"Quote from {mark.speaker}"})
-            quote.text, quote.tail = text[start:stop], text[stop:]
-            if parent is None:
-                holder.text = text[:start]
-                holder.insert(0, quote)
-            else:
-                holder.tail = text[:start]
-                parent.insert(list(parent).index(holder) + 1, quote)
+            _insert_quote(holder, parent, text, mark.start - offset, mark.end - offset, mark)
             return
         offset = end
+
+
+def _insert_quote(holder: etree.Element, parent: etree.Element | None, text: str, start: int, stop: int,
+                  mark: QuoteMark) -> None:
+    """Put text[start:stop] in a <q>: text is holder's own, or with a parent, holder's tail."""
+    quote = etree.Element("q", {"id": mark.id, "title": f"Quote from {mark.speaker}"})
+    quote.text, quote.tail = text[start:stop], text[stop:]
+    if parent is None:
+        holder.text = text[:start]
+        holder.insert(0, quote)
+    else:
+        holder.tail = text[:start]
+        parent.insert(list(parent).index(holder) + 1, quote)
 
 
 # What each of Python-Markdown's standard inline patterns needs in the text before it can match:
@@ -235,20 +258,32 @@ class _ProseInlineProcessor(InlineProcessor):
 
 
 class _Whitespace(NormalizeWhitespace):
-    """The stock whitespace normaliser, minus its one costly step when it cannot apply.
+    """The stock whitespace normaliser, minus the copies of the text it makes for nothing.
 
-    That step, a regex emptying lines of spaces, tries its lookbehind at every position of
-    the text in Python's regex engine (most of the preprocessor's time); it needs a newline
-    followed by a space, and one `in` test tells whether the text has any."""
+    Each of its replaces, `expandtabs` and its regex copy or scan the whole text even when
+    there is nothing to change; a one-character `in` test is a far cheaper scan, and tells
+    when a step cannot apply.  Its costliest step, a regex emptying lines of spaces, tries a
+    lookbehind at every position in Python's regex engine; it needs a newline followed by a
+    space, which a plain regex search finds (faster than `in`, slow on two characters)."""
 
     def run(self, lines: list[str]) -> list[str]:
-        source = "\n".join(lines)
-        source = source.replace(STX, "").replace(ETX, "")
-        source = source.replace("\r\n", "\n").replace("\r", "\n") + "\n\n"
-        source = source.expandtabs(self.md.tab_length)
-        if "\n " in source:
+        return self.normalise("\n".join(lines)).split("\n")
+
+    def normalise(self, source: str) -> str:
+        """The text `run` would return, joined: see `BodyRenderer._convert`."""
+        if STX in source or ETX in source:
+            source = source.replace(STX, "").replace(ETX, "")
+        if "\r" in source:
+            source = source.replace("\r\n", "\n").replace("\r", "\n")
+        source += "\n\n"
+        if "\t" in source:
+            source = source.expandtabs(self.md.tab_length)
+        if _NEWLINE_SPACE.search(source):
             source = re.sub(r"(?<=\n) +\n", "\n", source)
-        return source.split("\n")
+        return source
+
+
+_NEWLINE_SPACE = re.compile("\n ")
 
 
 class _Unescape(UnescapeTreeprocessor):
@@ -305,6 +340,114 @@ class _PlainParagraphProcessor(bp.BlockProcessor):
         return self._paragraph.run(parent, blocks)
 
 
+# The elements our configuration makes (the block parser's, the inline patterns', our `q`, and
+# the document's `div`), and the attributes they carry; `_serialize` knows how the stock
+# serializer writes exactly these.
+_TAGS = frozenset(("div", "p", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "ul", "ol", "li", "blockquote", "pre",
+                   "code", "em", "strong", "a", "img", "br", "q"))
+_START = {tag: f"<{tag}>" for tag in _TAGS}
+_END = {tag: "" if tag in HTML_EMPTY else f"</{tag}>" for tag in _TAGS}  # no end tag for void elements
+_ATTRIBUTES = frozenset(("id", "href", "src", "title", "alt"))  # none of them boolean: always name="value"
+_CODE_AMP = re.compile(r"&(?!(?:#[0-9]+|#x[0-9a-f]+|[0-9a-z]+);)", re.I)  # the stock serializer's
+
+
+class _Unknown(Exception):
+    """The tree holds something `_serialize` was not written for."""
+
+
+def _serialize(root: etree.Element) -> str:
+    """What `_stock_serialize` writes, without its per-element overhead (that pass and the
+    stock serializer took a quarter of a body's Markdown time).  Any element, attribute or
+    value not of our configuration's kind sends the whole tree the stock way."""
+    out: list[str] = []
+    try:
+        _write(root, out.append)
+    except _Unknown:
+        return _stock_serialize(root)
+    return "".join(out)
+
+
+def _inside_html(root: etree.Element) -> str:
+    """What `_serialize` writes between the root's start and end tags; raises _Unknown."""
+    if root.tag != "div" or root.attrib:
+        raise _Unknown
+    out: list[str] = []
+    if root.text:
+        out.append(_escape_text(root.text))
+    for child in root:
+        _write(child, out.append)
+    return "".join(out)
+
+
+def _stock_serialize(root: etree.Element) -> str:
+    """Python-Markdown's HTML serializer, after `_escape_entity_amps` over the tree."""
+    for element in root.iter():
+        _escape_entity_amps(element)
+    return to_html_string(root)
+
+
+def _write(element: etree.Element, write: Callable[[str], object]) -> None:
+    # After `_escape_entity_amps`, the stock serializer escapes every `&` outside code: ours
+    # escaped those an entity follows, and it escapes all others.  One `replace` does both.
+    tag = element.tag
+    if type(tag) is not str or tag not in _TAGS:
+        raise _Unknown
+    attributes = element.attrib
+    if attributes:
+        write(f"<{tag}")
+        for name in sorted(attributes):  # the stock order
+            value = attributes[name]
+            if type(name) is not str or name not in _ATTRIBUTES or not isinstance(value, str):
+                raise _Unknown
+            if "&" in value:
+                value = value.replace("&", "&amp;")
+            if "<" in value:
+                value = value.replace("<", "&lt;")
+            if ">" in value:
+                value = value.replace(">", "&gt;")
+            if '"' in value:
+                value = value.replace('"', "&quot;")
+            write(f' {name}="{value}"')
+        write(">")
+    else:
+        write(_START[tag])
+    text = element.text
+    if text:  # the escapes are written out: a function call each costs more than their tests
+        if tag == "code" or tag == "pre":
+            # Markdown escaped code itself, and `_escape_entity_amps` leaves it alone.
+            if "&" in text:
+                text = _CODE_AMP.sub("&amp;", text)
+        elif "&" in text:
+            text = text.replace("&", "&amp;")
+        if "<" in text:
+            text = text.replace("<", "&lt;")
+        if ">" in text:
+            text = text.replace(">", "&gt;")
+        write(text)
+    for child in element:
+        _write(child, write)
+    write(_END[tag])
+    tail = element.tail
+    if tail:
+        if "&" in tail:
+            tail = tail.replace("&", "&amp;")
+        if "<" in tail:
+            tail = tail.replace("<", "&lt;")
+        if ">" in tail:
+            tail = tail.replace(">", "&gt;")
+        write(tail)
+
+
+def _escape_text(text: str) -> str:
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
 class BodyRenderer:
     """One configured Markdown instance, reused across briefings (building one is slow)."""
 
@@ -314,7 +457,8 @@ class BodyRenderer:
         for pattern in ("html", "entity", "autolink", "automail"):
             self._md.inlinePatterns.deregister(pattern)
         self._md.treeprocessors.register(_ProseInlineProcessor(self._md), "inline", 20)
-        self._md.preprocessors.register(_Whitespace(self._md), "normalize_whitespace", 30)
+        self._whitespace = _Whitespace(self._md)
+        self._md.preprocessors.register(self._whitespace, "normalize_whitespace", 30)
         self._md.treeprocessors.register(_Unescape(self._md), "unescape", 0)
         blocks = self._md.parser.blockprocessors
         if [(item.name, type(blocks[item.name])) for item in blocks._priority] == list(_STOCK_BLOCKS):
@@ -323,14 +467,58 @@ class BodyRenderer:
         self._processor = _BodyProcessor(self._md)
         # After "unescape" (priority 0) so paragraph text has no placeholders left.
         self._md.treeprocessors.register(self._processor, "briefing_body", -10)
+        self._md.serializer = _serialize
+        self._md.parser.parseBlocks = functools.partial(_parse_blocks, self._md.parser)
 
     def render(self, text: str, annotate: Annotate | None = None) -> RenderedBody:
         self._processor.annotate = annotate
         self._processor.paragraphs, self._processor.headings, self._processor.elements = [], [], []
         try:
-            html = self._md.reset().convert(text)
-            if not text.strip() and annotate is not None:
+            html = self._convert(text)
+            if (not text or text.isspace()) and annotate is not None:
                 annotate([])  # Markdown returns early on an empty body, without our processor
         finally:
             self._processor.annotate = None
         return RenderedBody.of(html, tuple(self._processor.paragraphs), tuple(self._processor.headings))
+
+    def _convert(self, text: str) -> str:
+        """`Markdown.convert`, minus copies of the whole text it makes between its steps.
+
+        convert splits the text into lines for the preprocessors, and the block parser joins
+        them again; our whitespace step, the only preprocessor, works on the whole text, so it
+        gets and gives it whole.  Our serializer writes the document element's inside, which
+        convert would cut out of its output.  In any other configuration, convert runs."""
+        md = self._md.reset()
+        if (md.serializer is not _serialize or md.doc_tag != "div" or not md.stripTopLevelTags
+                or len(md.preprocessors) != 1 or md.preprocessors[0] is not self._whitespace):
+            return md.convert(text)
+        if not text or text.isspace():  # convert's `not source.strip()`, without a copy
+            return ""
+        root = md.parser.parseDocument([self._whitespace.normalise(text)]).getroot()
+        for treeprocessor in md.treeprocessors:
+            new_root = treeprocessor.run(root)
+            if new_root is not None:
+                root = new_root
+        try:
+            html = _inside_html(root)
+        except _Unknown:
+            output = _stock_serialize(root)
+            html = output[output.index("<div>") + len("<div>"):output.rindex("</div>")]
+        html = html.strip()
+        for postprocessor in md.postprocessors:
+            # The stock `&` restorer replaces a placeholder that starts with STX; one `in` test
+            # is a cheaper scan of the text than its multi-character replace.
+            if type(postprocessor) is AndSubstitutePostprocessor and STX not in html:
+                continue
+            html = postprocessor.run(html)
+        return html.strip()
+
+
+def _parse_blocks(parser: BlockParser, parent: etree.Element, blocks: list[str]) -> None:
+    """The stock `BlockParser.parseBlocks`, with the processors listed once per call: the
+    stock loop lists (and sorts) the registry again for every block."""
+    processors = list(parser.blockprocessors)
+    while blocks:
+        for processor in processors:
+            if processor.test(parent, blocks[0]) and processor.run(parent, blocks) is not False:
+                break
