@@ -32,11 +32,15 @@ def _run(position: int) -> Any:
 
 
 def run_each(
-    tasks: Sequence[Callable[[], Any]], jobs: int, progress: Callable[[int, int], None] | None = None
+    tasks: Sequence[Callable[[], Any]], jobs: int, progress: Callable[[int, int], None] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> Iterator[Any]:
     """Each task's result, in order, as soon as it is ready: a caller that writes results
-    out as they come never holds them all."""
+    out as they come never holds them all. ``meanwhile``, work of the parent's own, is done
+    while the workers start on the tasks (before the first result, without workers)."""
     if jobs <= 1 or len(tasks) < THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
+        if meanwhile is not None:
+            meanwhile()
         for done, task in enumerate(tasks, start=1):
             yield task()
             if progress:
@@ -52,7 +56,11 @@ def run_each(
             # writing pages to disk) and queue every result in memory.
             for start in range(0, len(tasks), WINDOW):
                 positions = range(start, min(start + WINDOW, len(tasks)))
-                for result in pool.imap(_run, positions, chunksize=chunk):
+                results = pool.imap(_run, positions, chunksize=chunk)
+                if meanwhile is not None:
+                    meanwhile()
+                    meanwhile = None
+                for result in results:
                     done += 1
                     yield result
                     if progress:

@@ -26,7 +26,7 @@ from markupsafe import Markup
 from .cache import fingerprint
 from .config import Config
 from .fingerprints import BODY_ATTRIBUTES, FingerprintMemo, SitePrints
-from .index import AnalysedBriefing, SiteIndex
+from .index import AnalysedBriefing, SiteIndex, SourceEntry
 from .layout_reads import names_any
 from .parallel import run_each
 from .problems import BuildError, Problem, problem
@@ -234,9 +234,13 @@ class PageFiles(dict[str, "bytes | None"]):
 @dataclass(frozen=True)
 class Page:
     path: str
-    fingerprint: str  # of everything the page shows beyond the layouts
+    shows: Callable[[], str]  # the fingerprint of everything the page shows beyond the layouts
     make: Callable[[], Data]
     layout: str = ""  # the layout it is rendered with, if any
+
+    @property
+    def fingerprint(self) -> str:
+        return self.shows()
 
     def data(self) -> bytes:
         return as_bytes(self.make())
@@ -270,25 +274,40 @@ def render_pages(
     unchanged: Unchanged = lambda path, print_: False,
     jobs: int = 1,
     memo: FingerprintMemo | None = None,
+    *,
+    nothing_kept: bool = False,
+    meanwhile: Callable[[], None] | None = None,
 ) -> None:
     """Every page and data file of the site into ``store``, rendered across ``jobs``
     processes. A folder store is written by the processes that render the pages, each page
     as soon as it is rendered: the parent neither holds the site nor writes it alone.
 
     Pages whose fingerprint ``unchanged(path, fingerprint)`` accepts are kept: the
-    published copy is still right."""
-    todo = []
-    for page in plan_pages(config, renderer, analysed, index, memo):
-        # Fingerprinting what a page shows is far cheaper than rendering it again.
-        if unchanged(page.path, page.fingerprint):
-            store.keep(page.path)
-        else:
-            todo.append(page)
+    published copy is still right. With ``nothing_kept`` (no page can be: a cold build) the
+    fingerprints are only recorded, while the workers render; so is ``meanwhile`` done."""
+    pages = plan_pages(config, renderer, analysed, index, memo)
+    if nothing_kept:
+        todo = pages
+
+        def alongside() -> None:
+            for page in pages:
+                unchanged(page.path, page.fingerprint)
+            if meanwhile is not None:
+                meanwhile()
+    else:
+        todo = []
+        for page in pages:
+            # Fingerprinting what a page shows is far cheaper than rendering it again.
+            if unchanged(page.path, page.fingerprint):
+                store.keep(page.path)
+            else:
+                todo.append(page)
+        alongside = meanwhile
     # Compiled here, once, for the worker processes to inherit: each would otherwise compile
     # the layouts again (about 45 ms of a cold build, where the compiled layouts' cache is gone).
     renderer.load({page.layout for page in todo if page.layout})
     tasks = [partial(_write_page, store, page) for page in todo] if store.shared else [p.data for p in todo]
-    for page, data in zip(todo, run_each(tasks, jobs), strict=True):
+    for page, data in zip(todo, run_each(tasks, jobs, meanwhile=alongside), strict=True):
         if data is None:
             store.wrote(page.path)
         else:
@@ -306,35 +325,47 @@ def plan_pages(config: Config, renderer: Renderer, analysed: list[AnalysedBriefi
     listed = sorted(analysed, key=lambda a: (a.briefing.date or date.min, a.briefing.slug), reverse=True)
     pages: list[Page] = []
 
-    def page(template: str, path: str, print_: str, **context: Any) -> None:
-        pages.append(Page(path, print_, partial(renderer.page_bytes, template, path, **context), template))
+    def page(template: str, path: str, shows: Callable[[], str], **context: Any) -> None:
+        pages.append(Page(path, shows, partial(renderer.page_bytes, template, path, **context), template))
 
-    prints = SitePrints(analysed, index, memo)
+    # Fingerprints are worked out when first asked for: a cold build asks while its pages render.
+    prints = functools.cache(lambda: SitePrints(analysed, index, memo))
     home_reads, feed_reads = renderer.reads_bodies("index.html"), renderer.reads_bodies("feed.xml")
-    listing = prints.listing(listed, home_reads)
-    feed = listing if feed_reads == home_reads else prints.listing(listed, feed_reads)
+    listing = functools.cache(lambda: prints().listing(listed, home_reads))
+    feed = listing if feed_reads == home_reads else functools.cache(lambda: prints().listing(listed, feed_reads))
     site_map = _sitemap(listed, index)
     speaker_index = renderer.reads("speaker.html", frozenset({"index"}))
-    pages.append(Page("quotes.json", prints.every_quote,
+
+    def whole_index() -> str:
+        return prints().index
+
+    pages.append(Page("quotes.json", lambda: prints().every_quote,
                       lambda: _json_list("quotes", (quote_record(config, q) for q in index.quotes))))
-    pages.append(Page("sources.json", prints.index,
+    pages.append(Page("sources.json", whole_index,
                       lambda: _json_list("sources", (source_record(s) for s in index.sources))))
     page("index.html", "index.html", listing, briefings=listed)
-    page("quotes.html", "quotes/index.html", prints.index, index=index)
-    page("sources.html", "sources/index.html", prints.index, index=index)
+    page("quotes.html", "quotes/index.html", whole_index, index=index)
+    page("sources.html", "sources/index.html", whole_index, index=index)
     page("feed.xml", "feed.xml", feed, briefings=listed, updated=_latest(listed))
-    page("sitemap.xml", "sitemap.xml", fingerprint(site_map), pages=site_map, updated=_latest(listed))
+    page("sitemap.xml", "sitemap.xml", partial(fingerprint, site_map), pages=site_map, updated=_latest(listed))
+    def speaker_page(source: SourceEntry) -> str:
+        return prints().speaker(source)
+
     for source in sorted(index.speakers, key=lambda s: len(s.quotes), reverse=True):
-        print_ = prints.index if speaker_index else prints.speaker(source)
-        page("speaker.html", f"{source.path}index.html", print_, source=source, index=index)
+        shows = whole_index if speaker_index else partial(speaker_page, source)
+        page("speaker.html", f"{source.path}index.html", shows, source=source, index=index)
     pages += briefing_pages(config, renderer, listed, index)
-    page("search.html", "search/index.html", "")
-    page("404.html", "404.html", "")
+    page("search.html", "search/index.html", _showing(""))
+    page("404.html", "404.html", _showing(""))
     robots = f"User-agent: *\nAllow: /\nSitemap: {absolute(config, 'sitemap.xml')}\n".encode()
-    pages.append(Page("robots.txt", fingerprint(robots), lambda: robots))
+    pages.append(Page("robots.txt", _showing(fingerprint(robots)), lambda: robots))
     # An asset's name holds the digest of its content.
-    pages += [Page(asset.path, asset.path, asset.source.read_bytes) for asset in renderer.assets.values()]
+    pages += [Page(asset.path, _showing(asset.path), asset.source.read_bytes) for asset in renderer.assets.values()]
     return pages
+
+
+def _showing(fingerprint: str) -> Callable[[], str]:
+    return lambda: fingerprint
 
 
 def briefing_pages(config: Config, renderer: Renderer, items: list[AnalysedBriefing], index: SiteIndex) -> list[Page]:
@@ -343,7 +374,7 @@ def briefing_pages(config: Config, renderer: Renderer, items: list[AnalysedBrief
     for item in items:
         sources = [index.by_name[s.name] for s in item.analysis.sources if s.name in index.by_name]
         path = f"{item.briefing.slug}/index.html"
-        pages.append(Page(path, SitePrints.briefing(item, sources, index),
+        pages.append(Page(path, partial(SitePrints.briefing, item, sources, index),
                           partial(_briefing_page, renderer, config, item, path, sources, index), "briefing.html"))
     return pages
 

@@ -298,9 +298,9 @@ def _build(
             documents += [speaker_document(source, config.language) for source in index.speakers]
             memo = FingerprintMemo(cache.fingerprint_memo if cache is not None else None)
             state = LastBuild.of(settings, analysed, elsewhere, documents, index, renames) if preview else None
-            search = search_files(documents)
-            report.pages_written = _write_site(config, renderer, analysed, index, unchanged, memo, search,
-                                               jobs=jobs, preview=preview)
+            report.pages_written = _write_site(config, renderer, analysed, index, unchanged, memo,
+                                               partial(search_files, documents), jobs=jobs, preview=preview,
+                                               nothing_kept=cache is None or not cache.previous_pages)
             if cache is not None:
                 cache.fingerprint_memo = memo.current
     except jinja2.TemplateError as error:
@@ -320,16 +320,19 @@ def _build(
 
 
 def _write_site(config: Config, renderer: Renderer, analysed: list[AnalysedBriefing], index: SiteIndex,
-                unchanged: Unchanged, memo: FingerprintMemo, search: dict[str, bytes | None], *, jobs: int,
-                preview: bool) -> int:
+                unchanged: Unchanged, memo: FingerprintMemo, search_files: Callable[[], dict[str, bytes | None]], *,
+                jobs: int, preview: bool, nothing_kept: bool) -> int:
     """Every page whose fingerprint changed, and the search files; the number written."""
     if preview:  # all in memory, then only the changed files rewritten in place
         files = render_site(config, renderer, analysed, index, unchanged, jobs, memo)
-        files.update(search)
+        files.update(search_files())
         update_in_place(config.output, files)
         return sum(1 for data in files.values() if data is not None)
+    search: dict[str, bytes | None] = {}
     with Staging(config.output) as staging:  # each page into the staging folder as it is rendered
-        render_pages(config, renderer, analysed, index, staging, unchanged, jobs, memo)
+        # The search index is the parent's work, done while the workers render.
+        render_pages(config, renderer, analysed, index, staging, unchanged, jobs, memo, nothing_kept=nothing_kept,
+                     meanwhile=lambda: search.update(search_files()))
         for path, data in search.items():
             staging.put(path, data)
         staging.publish()
