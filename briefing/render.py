@@ -276,7 +276,6 @@ def render_pages(
     memo: FingerprintMemo | None = None,
     *,
     nothing_kept: bool = False,
-    meanwhile: Callable[[], None] | None = None,
 ) -> None:
     """Every page and data file of the site into ``store``, rendered across ``jobs``
     processes. A folder store is written by the processes that render the pages, each page
@@ -284,16 +283,11 @@ def render_pages(
 
     Pages whose fingerprint ``unchanged(path, fingerprint)`` accepts are kept: the
     published copy is still right. With ``nothing_kept`` (no page can be: a cold build) the
-    fingerprints are only recorded, while the workers render; so is ``meanwhile`` done."""
+    fingerprints are only recorded, while the workers render."""
     pages = plan_pages(config, renderer, analysed, index, memo)
+    alongside = None
     if nothing_kept:
-        todo = pages
-
-        def alongside() -> None:
-            for page in pages:
-                unchanged(page.path, page.fingerprint)
-            if meanwhile is not None:
-                meanwhile()
+        todo, alongside = pages, partial(_record_fingerprints, pages, unchanged)
     else:
         todo = []
         for page in pages:
@@ -302,7 +296,6 @@ def render_pages(
                 store.keep(page.path)
             else:
                 todo.append(page)
-        alongside = meanwhile
     # Compiled here, once, for the worker processes to inherit: each would otherwise compile
     # the layouts again (about 45 ms of a cold build, where the compiled layouts' cache is gone).
     renderer.load({page.layout for page in todo if page.layout})
@@ -312,6 +305,11 @@ def render_pages(
             store.wrote(page.path)
         else:
             store.write(page.path, data)
+
+
+def _record_fingerprints(pages: list[Page], unchanged: Unchanged) -> None:
+    for page in pages:
+        unchanged(page.path, page.fingerprint)  # records it; nothing is kept in a cold build
 
 
 def _write_page(store: Store, page: Page) -> None:
