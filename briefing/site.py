@@ -242,21 +242,9 @@ def _build(
         cache.save(persist=not preview)
         return _unchanged_report(report, cache.summary, started)
 
-    analyses = cache.analyses(set(keys.values())) if cache is not None else {}
-    todo = [b for b in shown if keys[b.path] not in analyses]
-    todo_digests = [digests[b.path] for b in todo]
-    for briefing, result in zip(todo, analyse_all(todo, todo_digests, jobs, progress, config.language), strict=True):
-        pickled = None
-        if isinstance(result, bytes):  # from a worker, pickled there: stored as it came
-            pickled, result = result, pickle.loads(result)  # noqa: S301 - from our own worker
-        analyses[keys[briefing.path]] = result
-        if cache is not None:
-            cache.store_analysis(keys[briefing.path], result, pickled)
-    report.changed = len(todo)
+    analyses = _analyses(shown, keys, digests, cache, jobs, progress, config.language, report)
     for briefing in briefings:
         drop_body(briefing)  # analysed (or read from an ingest in this build): not needed again
-    if cache is not None:  # keep what the current briefings need, nothing older
-        cache.keep_analyses(set(analyses))
     fresh, problems, documents = [], [], []  # fresh: each briefing as analysed, before renames
     for briefing in shown:
         body, analysis, found, entries, searchable = analyses[keys[briefing.path]]
@@ -317,6 +305,25 @@ def _build(
         cache.save(persist=not preview)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _analyses(shown: list[Briefing], keys: dict[Path, str], digests: dict[Path, str], cache: BuildCache | None,
+              jobs: int, progress: Progress | None, language: str, report: BuildReport) -> dict[str, Any]:
+    """Each shown briefing's analysis by its key: from the cache, or made now (and cached)."""
+    analyses = cache.analyses(set(keys.values())) if cache is not None else {}
+    todo = [b for b in shown if keys[b.path] not in analyses]
+    todo_digests = [digests[b.path] for b in todo]
+    for briefing, result in zip(todo, analyse_all(todo, todo_digests, jobs, progress, language), strict=True):
+        pickled = None
+        if isinstance(result, bytes):  # from a worker, pickled there: stored as it came
+            pickled, result = result, pickle.loads(result)  # noqa: S301 - from our own worker
+        analyses[keys[briefing.path]] = result
+        if cache is not None:
+            cache.store_analysis(keys[briefing.path], result, pickled)
+    report.changed = len(todo)
+    if cache is not None:  # keep what the current briefings need, nothing older
+        cache.keep_analyses(set(analyses))
+    return analyses
 
 
 def _write_site(config: Config, renderer: Renderer, analysed: list[AnalysedBriefing], index: SiteIndex,
