@@ -32,6 +32,10 @@ from .parallel import run_each
 from .problems import BuildError, Problem, problem
 
 STATIC_DIR = "static"
+# The layouts plan_pages renders pages with.
+PAGE_LAYOUTS = ("index.html", "quotes.html", "sources.html", "feed.xml", "sitemap.xml", "speaker.html",
+                "briefing.html", "search.html", "404.html")
+SPEAKER_READS = frozenset({"index"})  # a speaker page given the whole index is a page of the whole index
 
 
 @dataclass(frozen=True)
@@ -163,6 +167,13 @@ class Renderer:
 
     def reads_bodies(self, template: str) -> bool:
         return self.reads(template, BODY_ATTRIBUTES)
+
+    def prepare(self) -> None:
+        """Everything plan_pages and a cold build's pages need of the layouts, done now."""
+        self.load(PAGE_LAYOUTS)
+        self.reads_bodies("index.html")
+        self.reads_bodies("feed.xml")
+        self.reads("speaker.html", SPEAKER_READS)
 
     def load(self, templates: Iterable[str]) -> None:
         """Look up (and compile, if need be) these layouts now."""
@@ -332,7 +343,7 @@ def plan_pages(config: Config, renderer: Renderer, analysed: list[AnalysedBriefi
     listing = functools.cache(lambda: prints().listing(listed, home_reads))
     feed = listing if feed_reads == home_reads else functools.cache(lambda: prints().listing(listed, feed_reads))
     site_map = _sitemap(listed, index)
-    speaker_index = renderer.reads("speaker.html", frozenset({"index"}))
+    speaker_index = renderer.reads("speaker.html", SPEAKER_READS)
 
     def whole_index() -> str:
         return prints().index

@@ -154,12 +154,14 @@ def speaker_document(source: SourceEntry, language: str) -> SearchDocument:
 
 def analyse_all(
     briefings: list[Briefing], digests: list[str], jobs: int, progress: Progress | None = None, language: str = "en",
+    meanwhile: Callable[[], None] | None = None,
 ) -> Iterator[Any]:
     """Each briefing's analysis as soon as it is made, across ``jobs`` processes when there are
-    enough to be worth it; a result from a worker process comes pickled (see :func:`_analysed`)."""
+    enough to be worth it; a result from a worker process comes pickled (see :func:`_analysed`).
+    ``meanwhile``: the parent's own work, done while the workers start."""
     renderer = _body_renderer()
     return run_each([partial(_analysed, b, renderer, language, d) for b, d in zip(briefings, digests, strict=True)],
-                    jobs, progress)
+                    jobs, progress, meanwhile)
 
 
 def _analysed(briefing: Briefing, renderer: BodyRenderer, language: str, digest: str) -> Any:
@@ -242,7 +244,13 @@ def _build(
         cache.save(persist=not preview)
         return _unchanged_report(report, cache.summary, started)
 
-    analyses = _analyses(shown, keys, digests, cache, jobs, progress, config.language, report)
+    if cache is not None:  # only those of the current layouts
+        cache.layout_facts = {k: v for k, v in cache.layout_facts.items() if k[0] == version}
+    renderer = Renderer(config, environment, assets, version, cache.layout_facts if cache is not None else None)
+    nothing_kept = cache is None or not cache.previous_pages
+    # A cold build renders every page: its layouts are compiled while the workers analyse.
+    prepare = partial(_prepare_layouts, renderer) if nothing_kept else None
+    analyses = _analyses(shown, keys, digests, cache, jobs, progress, config.language, report, prepare)
     for briefing in briefings:
         drop_body(briefing)  # analysed (or read from an ingest in this build): not needed again
     fresh, problems, documents = [], [], []  # fresh: each briefing as analysed, before renames
@@ -255,9 +263,6 @@ def _build(
     search_index = cache.search if cache is not None else None
     if search_index is None or search_index.language != config.language:
         search_index = SearchIndex(config.language)
-    if cache is not None:  # only those of the current layouts
-        cache.layout_facts = {k: v for k, v in cache.layout_facts.items() if k[0] == version}
-    renderer = Renderer(config, environment, assets, version, cache.layout_facts if cache is not None else None)
     settings = fingerprint(version, drafts)
     last = cache.last_build if cache is not None and preview else None
 
@@ -288,7 +293,7 @@ def _build(
             state = LastBuild.of(settings, analysed, elsewhere, documents, index, renames) if preview else None
             report.pages_written = _write_site(config, renderer, analysed, index, unchanged, memo,
                                                partial(search_files, documents), jobs=jobs, preview=preview,
-                                               nothing_kept=cache is None or not cache.previous_pages)
+                                               nothing_kept=nothing_kept)
             if cache is not None:
                 cache.fingerprint_memo = memo.current
     except jinja2.TemplateError as error:
@@ -308,12 +313,14 @@ def _build(
 
 
 def _analyses(shown: list[Briefing], keys: dict[Path, str], digests: dict[Path, str], cache: BuildCache | None,
-              jobs: int, progress: Progress | None, language: str, report: BuildReport) -> dict[str, Any]:
+              jobs: int, progress: Progress | None, language: str, report: BuildReport,
+              meanwhile: Callable[[], None] | None = None) -> dict[str, Any]:
     """Each shown briefing's analysis by its key: from the cache, or made now (and cached)."""
     analyses = cache.analyses(set(keys.values())) if cache is not None else {}
     todo = [b for b in shown if keys[b.path] not in analyses]
     todo_digests = [digests[b.path] for b in todo]
-    for briefing, result in zip(todo, analyse_all(todo, todo_digests, jobs, progress, language), strict=True):
+    made = analyse_all(todo, todo_digests, jobs, progress, language, meanwhile)
+    for briefing, result in zip(todo, made, strict=True):
         pickled = None
         if isinstance(result, bytes):  # from a worker, pickled there: stored as it came
             pickled, result = result, pickle.loads(result)  # noqa: S301 - from our own worker
@@ -324,6 +331,13 @@ def _analyses(shown: list[Briefing], keys: dict[Path, str], digests: dict[Path, 
     if cache is not None:  # keep what the current briefings need, nothing older
         cache.keep_analyses(set(analyses))
     return analyses
+
+
+def _prepare_layouts(renderer: Renderer) -> None:
+    """Compile the page layouts and learn what the listings read. A broken layout is left for
+    the render step, which reports it."""
+    with contextlib.suppress(jinja2.TemplateError):
+        renderer.prepare()
 
 
 def _write_site(config: Config, renderer: Renderer, analysed: list[AnalysedBriefing], index: SiteIndex,
