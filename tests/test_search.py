@@ -129,6 +129,19 @@ def test_terms_are_compact_immutable_and_pickle() -> None:
     assert SearchDocument("a/", "A", "", "", (("dam", 1),)).terms == Terms([("dam", 1)])
 
 
+def test_terms_loaded_from_a_pickle_are_the_same_whether_read_or_not() -> None:
+    terms = document_terms([("Floodwater reached the old river bridge on Friday night", 1)])
+    data = pickle.dumps(terms)
+    unread = pickle.loads(data)
+    assert pickle.dumps(unread) == data  # pickled again before its words were ever read
+    read = pickle.loads(data)
+    assert read.words == terms.words and all(a is b for a, b in zip(read.words, terms.words, strict=True))  # interned
+    assert read == terms and hash(read) == hash(terms) and list(read) == list(terms)
+    assert pickle.dumps(read) == data
+    empty = pickle.loads(pickle.dumps(Terms()))
+    assert empty.words == () and len(empty) == 0
+
+
 # --- the index files -------------------------------------------------------------------------
 
 def doc(url: str, text: str, title: str | None = None, date: str = "2030-05-01") -> SearchDocument:
