@@ -75,13 +75,17 @@ def edited(doc: SearchDocument, rng: random.Random) -> SearchDocument:
     return SearchDocument(doc.url, doc.title, doc.summary, doc.date, tuple(sorted(terms.items())))
 
 
-def median_ms(run: Callable[[], object], repeat: int) -> float:
+def timings_ms(run: Callable[[], object], repeat: int, clock: Callable[[], float] = time.perf_counter) -> list[float]:
     times = []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started = clock()
         run()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
+        times.append((clock() - started) * 1000)
+    return times
+
+
+def median_ms(run: Callable[[], object], repeat: int) -> float:
+    return statistics.median(timings_ms(run, repeat))
 
 
 def always(path: str) -> bool:
@@ -163,12 +167,7 @@ def terms_speed() -> None:
 
 
 def least_cpu_ms(run: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.process_time()
-        run()
-        times.append((time.process_time() - started) * 1000)
-    return min(times)
+    return min(timings_ms(run, repeat, time.process_time))
 
 
 def content_speed(folder: Path, language: str = "en") -> None:

@@ -412,30 +412,23 @@ def _write(element: etree.Element, write: Callable[[str], object]) -> None:
     else:
         write(_START[tag])
     text = element.text
-    if text:  # the escapes are written out: a function call each costs more than their tests
+    if text:
         if tag == "code" or tag == "pre":
             # Markdown escaped code itself, and `_escape_entity_amps` leaves it alone.
             if "&" in text:
                 text = _CODE_AMP.sub("&amp;", text)
-        elif "&" in text:
-            text = text.replace("&", "&amp;")
-        if "<" in text:
-            text = text.replace("<", "&lt;")
-        if ">" in text:
-            text = text.replace(">", "&gt;")
-        write(text)
+            if "<" in text:
+                text = text.replace("<", "&lt;")
+            if ">" in text:
+                text = text.replace(">", "&gt;")
+            write(text)
+        else:
+            write(_escape_text(text))
     for child in element:
         _write(child, write)
     write(_END[tag])
-    tail = element.tail
-    if tail:
-        if "&" in tail:
-            tail = tail.replace("&", "&amp;")
-        if "<" in tail:
-            tail = tail.replace("<", "&lt;")
-        if ">" in tail:
-            tail = tail.replace(">", "&gt;")
-        write(tail)
+    if element.tail:
+        write(_escape_text(element.tail))
 
 
 def _escape_text(text: str) -> str:
